@@ -1,0 +1,3 @@
+export * from './adapter.ts';
+export * from './device.ts';
+export * from './errors.ts';
