@@ -1,0 +1,78 @@
+/**
+ * The experiment config: typed, versioned, and the one thing that a link, a preset, a CLI flag file and a
+ * checkpoint's metadata all carry. Validated with zod; defaults fill what is missing.
+ * Method hyperparameters live in `params`, validated against the method's own schema (src/methods).
+ */
+import { z } from 'zod';
+
+export const CONFIG_VERSION = 1;
+
+export const DATASETS = ['8gaussians', 'checkerboard', 'moons', 'spirals', 'rings', 'swissroll', 'pinwheel'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow'] as const;
+export type MethodId = (typeof METHOD_IDS)[number];
+
+export const ACTIVATIONS = ['silu', 'gelu', 'tanh', 'relu'] as const;
+export const TIME_FEATURES = ['raw', 'fourier'] as const;
+export const ODE_SOLVERS = ['euler', 'midpoint', 'heun'] as const;
+export const TEACHER_SOURCES = ['analytic', 'train'] as const;
+
+export const netSchema = z.object({
+  width: z.number().int().min(8).max(1024).default(128).describe('hidden units per layer'),
+  depth: z.number().int().min(1).max(8).default(3).describe('hidden layers'),
+  act: z.enum(ACTIVATIONS).default('silu').describe('activation'),
+  time: z.enum(TIME_FEATURES).default('raw').describe('time features: raw (t, t - s) or Fourier'),
+});
+
+export const trainSchema = z.object({
+  steps: z.number().int().min(1).max(1_000_000).default(4000).describe('training steps'),
+  batch: z.number().int().min(16).max(16384).default(1024).describe('batch size'),
+  lr: z.number().positive().max(1).default(1e-3).describe('learning rate'),
+  beta1: z.number().min(0).max(0.9999).default(0.9),
+  beta2: z.number().min(0).max(0.99999).default(0.999),
+  weightDecay: z.number().min(0).max(1).default(0),
+  clipNorm: z.number().min(0).default(0).describe('global gradient-norm clip (0: off)'),
+  ema: z.number().min(0).max(0.99999).default(0.999).describe('EMA decay of the parameters used for sampling (0: off)'),
+});
+
+/** The teacher of distillation methods: exact (Gaussian mixtures only) or a Flow Matching net trained first. */
+export const teacherSchema = z.object({
+  source: z.enum(TEACHER_SOURCES).default('train'),
+  steps: z.number().int().min(1).max(1_000_000).default(4000).describe('teacher training steps'),
+  solver: z.enum(ODE_SOLVERS).default('heun').describe("solver for the teacher's ODE"),
+  solverSteps: z.number().int().min(1).max(1000).default(100).describe('teacher steps when it is sampled'),
+});
+
+export type ParamValue = number | string | boolean;
+
+export const experimentSchema = z.object({
+  v: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  dataset: z.enum(DATASETS).default('8gaussians'),
+  method: z.enum(METHOD_IDS).default('meanflow'),
+  net: netSchema.prefault({}),
+  train: trainSchema.prefault({}),
+  teacher: teacherSchema.prefault({}),
+  /** Method hyperparameters; checked against the method's schema by `resolveConfig` in src/methods. */
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+});
+
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+export type ExperimentInput = z.input<typeof experimentSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates a config object, filling defaults; throws ConfigError naming every bad field. */
+export function parseExperiment(raw: unknown): ExperimentConfig {
+  const r = experimentSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid experiment config - ${lines.join('; ')}. Fix these fields or remove them to use defaults.`);
+  }
+  return r.data;
+}
+
+export const defaultExperiment = (): ExperimentConfig => parseExperiment({});
