@@ -1,0 +1,49 @@
+/**
+ * Scoring a trained model: its samples at each NFE (and the teacher's) against FRESH data samples, beside
+ * the data-vs-data floor at the same sample size. Pure CPU on read-back points; the GPU only draws them.
+ */
+import { compareSamples, dataFloor, type SampleMetrics } from './metrics/index.ts';
+import { sampleReference } from '../data/index.ts';
+import type { QualityReport } from './session.ts';
+
+/** The metrics a report carries, in table order. */
+export const QUALITY_METRICS = ['gridTv', 'sw2', 'energy', 'mmd', 'nonFinite'] as const;
+export type QualityMetric = (typeof QUALITY_METRICS)[number];
+
+export const DEFAULT_NFES: readonly number[] = [1, 2, 4, 8];
+
+/** Labels of a report's columns: each NFE as text, then 'teacher' when there is one. */
+export const nfeLabel = (nfe: number | 'teacher') => String(nfe);
+
+/**
+ * The evaluation seed: distinct from the training seed's streams (reference samples use their own Philox
+ * stream) and different at each evaluation `round`, so repeated evaluations never reuse the same data.
+ */
+export const evalSeed = (seed: number, round: number) => (seed * 7919 + round * 104729 + 17) % 2 ** 31;
+
+export interface ScoredSet {
+  label: string;
+  points: Float32Array | Float64Array;
+}
+
+function pick(m: SampleMetrics): Record<QualityMetric, number> {
+  return { gridTv: m.gridTv, sw2: m.sw2, energy: m.energy, mmd: m.mmd, nonFinite: m.nonFinite };
+}
+
+/**
+ * One report: every set against its own fresh data draw of the same size (seed `seed`, a different
+ * stream per set), and the floor (two further fresh draws). All sets must have the same size.
+ */
+export function scoreSets(dataset: string, sets: readonly ScoredSet[], step: number, seed: number): QualityReport {
+  const n = sets[0]?.points.length / 2;
+  if (!n || sets.some((s) => s.points.length !== 2 * n)) throw new RangeError('scoreSets: give sets of one common, non-zero size');
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const k of QUALITY_METRICS) metrics[k] = {};
+  sets.forEach((s, i) => {
+    const reference = sampleReference(dataset, n, seed, 16 + i);
+    const m = pick(compareSamples(dataset, s.points, reference));
+    for (const k of QUALITY_METRICS) metrics[k][s.label] = m[k];
+  });
+  const floor = pick(dataFloor(dataset, n, seed));
+  return { step, samples: n, metrics, floor };
+}
