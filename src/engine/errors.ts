@@ -30,3 +30,36 @@ export class DeviceLostError extends Error {
     );
   }
 }
+
+/** A WGSL kernel failed to compile. `file`/`line`/`column` point into the .wgsl file that holds the error. */
+export class ShaderCompileError extends Error {
+  override name = 'ShaderCompileError';
+  constructor(
+    readonly kernel: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    detail: string,
+  ) {
+    super(
+      `Kernel "${kernel}" does not compile: shaders/${file}.wgsl:${line}:${column}: ${detail}. ` +
+        `Fix the WGSL at that line (run with debug level 2 to print the expanded source).`,
+    );
+  }
+}
+
+/** A pipeline or bind group was rejected by WebGPU validation (a wrong binding, size or limit). */
+export class KernelValidationError extends Error {
+  override name = 'KernelValidationError';
+  constructor(kernel: string, detail: string) {
+    super(`WebGPU rejected kernel "${kernel}": ${detail}. Check the views' sizes and 256-byte offsets passed to it.`);
+  }
+}
+
+/** A tensor view does not fit the kernel's requirements. */
+export class ViewError extends Error {
+  override name = 'ViewError';
+  constructor(detail: string) {
+    super(`${detail}. Views need offsets that are multiples of 256 bytes and sizes that cover the tensor.`);
+  }
+}

@@ -1,0 +1,101 @@
+// Tiled matmul with a fused epilogue:
+//   C[M,N] (+)= act(opA(A) . opB(B) + bias)      A:[M,K] or [K,M] (TRANS_A), B:[K,N] or [N,K] (TRANS_B)
+//   bias:[N]  P: A's layout (GATE_A: A := A * act'(P) on load)  pre:[M,N] (WRITE_PRE)  rowsum:[M] (ROWSUM)
+// Each thread computes a 4x4 register block; a workgroup computes a (4 WG_M) x (4 WG_N) tile of C,
+// staging BK-deep slices of opA(A) and opB(B) in workgroup memory.
+//! include activations
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
+override ACT: u32 = 0u;
+override WRITE_PRE: bool = false;
+override GATE_A: bool = false;
+override GATE_ACT: u32 = 0u;
+override ROWSUM: bool = false;
+override ACCUMULATE: bool = false;
+override WG_M: u32 = 16u;
+override WG_N: u32 = 16u;
+override BK: u32 = 16u;
+override A_TILE: u32 = BK * WG_M; // vec4s: BK rows of 4 WG_M values
+override B_TILE: u32 = BK * WG_N;
+
+struct Dims { M: u32, N: u32, K: u32, pad: u32 }
+
+@group(0) @binding(0) var<storage, read_write> A: array<f32>;
+@group(0) @binding(1) var<storage, read_write> B: array<f32>;
+@group(0) @binding(2) var<storage, read_write> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> P: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(5) var<storage, read_write> pre: array<f32>;
+@group(0) @binding(6) var<storage, read_write> rowsum: array<f32>;
+@group(0) @binding(7) var<uniform> dims: Dims;
+
+var<workgroup> As: array<vec4f, A_TILE>;
+var<workgroup> Bs: array<vec4f, B_TILE>;
+
+fn loadA(m: u32, k: u32) -> f32 {
+  if (m >= dims.M || k >= dims.K) { return 0.0; }
+  let i = select(m * dims.K + k, k * dims.M + m, TRANS_A);
+  if (GATE_A) { return A[i] * activation(P[i], GATE_ACT, 1u); }
+  return A[i];
+}
+
+fn loadB(k: u32, n: u32) -> f32 {
+  if (k >= dims.K || n >= dims.N) { return 0.0; }
+  return B[select(k * dims.N + n, n * dims.K + k, TRANS_B)];
+}
+
+@compute @workgroup_size(WG_N, WG_M)
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let BM = 4u * WG_M;
+  let BN = 4u * WG_N;
+  let threads = WG_M * WG_N;
+  let tid = lid.y * WG_N + lid.x;
+  let m0 = wid.y * BM;
+  let n0 = wid.x * BN;
+  var acc: array<vec4f, 4>;
+  var rs = vec4f(0.0);
+  for (var k0 = 0u; k0 < dims.K; k0 += BK) {
+    // Stage opA(A)[m0.., k0..] as As[k][m] and opB(B)[k0.., n0..] as Bs[k][n], walking memory in order.
+    for (var i = tid; i < BK * BM; i += threads) {
+      let k = select(i % BK, i / BM, TRANS_A);
+      let m = select(i / BK, i % BM, TRANS_A);
+      As[k * WG_M + m / 4u][m % 4u] = loadA(m0 + m, k0 + k);
+    }
+    for (var i = tid; i < BK * BN; i += threads) {
+      let k = select(i / BN, i % BK, TRANS_B);
+      let n = select(i % BN, i / BK, TRANS_B);
+      Bs[k * WG_N + n / 4u][n % 4u] = loadB(k0 + k, n0 + n);
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < BK; k++) {
+      let a = As[k * WG_M + lid.y];
+      let b = Bs[k * WG_N + lid.x];
+      acc[0] += a.x * b;
+      acc[1] += a.y * b;
+      acc[2] += a.z * b;
+      acc[3] += a.w * b;
+      if (ROWSUM) { rs += a; }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let m = m0 + 4u * lid.y + i;
+    if (m >= dims.M) { break; }
+    if (ROWSUM && wid.x == 0u && lid.x == 0u) {
+      rowsum[m] = select(rs[i], rowsum[m] + rs[i], ACCUMULATE);
+    }
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + 4u * lid.x + j;
+      if (n >= dims.N) { break; }
+      var v = acc[i][j];
+      if (HAS_BIAS) { v += bias[n]; }
+      let o = m * dims.N + n;
+      if (WRITE_PRE) { pre[o] = v; }
+      var y = activation(v, ACT, 0u);
+      if (ACCUMULATE) { y += C[o]; }
+      C[o] = y;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/** The tiled matmul with its fused epilogue (shaders/matmul.wgsl) and the naive one for the benchmark. */
+import code from '../../../shaders/matmul.wgsl?raw';
+import naiveCode from '../../../shaders/matmulNaive.wgsl?raw';
+import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
+import type { Dispatch, Runtime, View } from '../runtime.ts';
+import { ceilDiv, need, nextPow2 } from './common.ts';
+
+export const MATMUL = { name: 'matmul', code };
+export const MATMUL_NAIVE = { name: 'matmulNaive', code: naiveCode };
+
+/** Workgroup shape: a thread computes 4x4 outputs, a workgroup (4 wgM) x (4 wgN), K staged bk at a time. */
+export interface MatmulTile {
+  wgM: number;
+  wgN: number;
+  bk: number;
+}
+
+export interface MatmulArgs {
+  /** [m, k], or [k, m] when transA. */
+  a: View;
+  /** [k, n], or [n, k] when transB. */
+  b: View;
+  /** [m, n] output. */
+  c: View;
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+  /** [n], added before the activation. */
+  bias?: View;
+  act?: EngineActivation;
+  /** [m, n]: also store the pre-activation. */
+  pre?: View;
+  /** On load, A := A * act'(p) with p in A's layout: fuses the backward `dpre = dy * act'(pre)`. */
+  gate?: { p: View; act: EngineActivation };
+  /** [m]: rowsum[i] = sum_k opA(A)[i, k] (after gating): the bias gradient next to the weight gradient. */
+  rowsum?: View;
+  /** C += result (and rowsum += its sum) instead of C = result. */
+  accumulate?: boolean;
+  tile?: MatmulTile;
+}
+
+/**
+ * The tile for a shape: 64x64 tiles in general; narrow tiles when N or M is small (the last layer's
+ * N = 2, the weight gradient's M = out), and a shallow K slice when K is small (the first layer's K = 3..8).
+ */
+export function chooseTile(m: number, n: number, k: number): MatmulTile {
+  const bk = k <= 4 ? 4 : k <= 8 ? 8 : 16;
+  let wgN = Math.min(16, nextPow2(ceilDiv(n, 4)));
+  let wgM = Math.min(16, nextPow2(ceilDiv(m, 4)));
+  // Give narrow outputs more rows (or columns) per workgroup, within 256 threads and 16 KiB of tiles.
+  while (wgM * wgN < 256 && wgM < 64 && 4 * wgM < m && bk * 4 * (2 * wgM + wgN) * 4 <= 16384) wgM *= 2;
+  while (wgM * wgN < 256 && wgN < 64 && 4 * wgN < n && bk * 4 * (wgM + 2 * wgN) * 4 <= 16384) wgN *= 2;
+  return { wgM, wgN, bk };
+}
+
+export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
+  const { m, n, k } = args;
+  const tA = Boolean(args.transA);
+  const tB = Boolean(args.transB);
+  const tile = args.tile ?? chooseTile(m, n, k);
+  need('matmul', 'a', args.a, m * k);
+  need('matmul', 'b', args.b, k * n);
+  need('matmul', 'c', args.c, m * n);
+  if (args.bias) need('matmul', 'bias', args.bias, n);
+  if (args.pre) need('matmul', 'pre', args.pre, m * n);
+  if (args.gate) need('matmul', 'gate', args.gate.p, m * k);
+  if (args.rowsum) need('matmul', 'rowsum', args.rowsum, m);
+  const pipeline = rt.pipeline(MATMUL, 7, true, {
+    TRANS_A: tA,
+    TRANS_B: tB,
+    HAS_BIAS: Boolean(args.bias),
+    ACT: ACTIVATION_IDS[args.act ?? 'identity'],
+    WRITE_PRE: Boolean(args.pre),
+    GATE_A: Boolean(args.gate),
+    GATE_ACT: ACTIVATION_IDS[args.gate?.act ?? 'identity'],
+    ROWSUM: Boolean(args.rowsum),
+    ACCUMULATE: Boolean(args.accumulate),
+    WG_M: tile.wgM,
+    WG_N: tile.wgN,
+    BK: tile.bk,
+  });
+  const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
+  const ph = (i: number) => rt.placeholder(i);
+  const views = [args.a, args.b, args.bias ?? ph(0), args.gate?.p ?? ph(1), args.c, args.pre ?? ph(2), args.rowsum ?? ph(3)];
+  const label = `matmul ${m}x${n}x${k}${tA ? ' A^T' : ''}${tB ? ' B^T' : ''}`;
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, views, uniform),
+    workgroups: [ceilDiv(n, 4 * tile.wgN), ceilDiv(m, 4 * tile.wgM), 1],
+    uniform,
+  };
+}
+
+export interface MatmulNaiveArgs {
+  a: View;
+  b: View;
+  c: View;
+  m: number;
+  n: number;
+  k: number;
+  transA?: boolean;
+  transB?: boolean;
+}
+
+export function matmulNaiveDispatch(rt: Runtime, args: MatmulNaiveArgs): Dispatch {
+  const { m, n, k } = args;
+  const pipeline = rt.pipeline(MATMUL_NAIVE, 3, true, { TRANS_A: Boolean(args.transA), TRANS_B: Boolean(args.transB) });
+  const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
+  const label = `matmulNaive ${m}x${n}x${k}`;
+  const views = [need('matmulNaive', 'a', args.a, m * k), need('matmulNaive', 'b', args.b, k * n), need('matmulNaive', 'c', args.c, m * n)];
+  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, views, uniform), workgroups: [ceilDiv(n, 16), ceilDiv(m, 16), 1], uniform };
+}
