@@ -1,0 +1,5 @@
+/** Toy data: the dataset catalogue, reference samples and exact quantities (densities, GMM velocity). */
+export * from './catalogue.ts';
+export * from './gmm.ts';
+export * from './densities.ts';
+export * from './linearPath.ts';
