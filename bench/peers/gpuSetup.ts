@@ -41,12 +41,13 @@ function wrapCounters(): void {
 export function installNodeGpu(): Promise<AdapterDescription> {
   installed ??= (async () => {
     const gpu = nodeGpu();
-    const nav = (globalThis as { navigator?: Record<string, unknown> }).navigator;
-    // jax-js reads navigator.userAgent when it loads its WebGPU backend.
-    if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-    else (globalThis as Record<string, unknown>).navigator = { gpu, userAgent: `Node.js/${process.version}` };
-    const nav2 = (globalThis as unknown as { navigator: { userAgent?: string } }).navigator;
-    if (typeof nav2.userAgent !== 'string') Object.defineProperty(nav2, 'userAgent', { value: 'Node.js' });
+    // jax-js reads navigator.userAgent when it loads its WebGPU backend; Node 20 has no navigator.
+    const g = globalThis as unknown as { navigator?: Record<string, unknown> };
+    g.navigator ??= {};
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    if (typeof g.navigator.userAgent !== 'string') {
+      Object.defineProperty(g.navigator, 'userAgent', { value: `Node.js/${process.version}`, configurable: true });
+    }
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) throw new NoAdapterError('node', 'requestAdapter() returned null');
     wrapCounters();

@@ -1,0 +1,75 @@
+/**
+ * Our step, plugged into the benchmark through one function. The graph comes from ourGraph.ts
+ * (checked against the float64 reference); the GPU side is the project's step compiler
+ * (`compileStep` in src/autodiff/compile.ts: one command buffer per step, no readback). Until that
+ * module exists, `ourStep` throws OursMissingError naming it, and the runner measures the peers alone.
+ */
+import { acquireGpu, type GpuContext } from '../../src/engine/index.ts';
+import { Runtime } from '../../src/engine/runtime.ts';
+import type { Tensor } from '../../src/autodiff/index.ts';
+import { OursMissingError } from './errors.ts';
+import { buildStepGraph } from './ourGraph.ts';
+import { installNodeGpu } from './gpuSetup.ts';
+import type { Batch, LinearWeights, StepKind } from './problem.ts';
+import type { Implementation, TrainStep } from './step.ts';
+
+/** The part of the compiler's API the benchmark uses (see the compiler's spec in docs/architecture.md). */
+interface CompiledStep {
+  run(k?: number): void;
+  read(name: string): Promise<Float32Array>;
+  dispatchesPerStep: number;
+  destroy?(): void;
+}
+interface CompilerModule {
+  compileStep(
+    spec: {
+      outputs: Record<string, Tensor>;
+      updates: { input: string; value: Tensor }[];
+      feeds: Record<string, Float32Array>;
+    },
+    rt: Runtime,
+    opts: { seed: number },
+  ): CompiledStep | Promise<CompiledStep>;
+}
+
+const COMPILER_PATH = '../../src/autodiff/compile.ts';
+
+async function loadCompiler(): Promise<CompilerModule> {
+  try {
+    const mod = (await import(/* @vite-ignore */ COMPILER_PATH)) as Partial<CompilerModule>;
+    if (typeof mod.compileStep !== 'function') throw new Error('no compileStep export');
+    return mod as CompilerModule;
+  } catch (cause) {
+    const err = new OursMissingError([`compileStep in src/autodiff/compile.ts (${(cause as Error).message})`]);
+    throw err;
+  }
+}
+
+let ctx: Promise<GpuContext> | undefined;
+
+/** The one plug: our compiled training step for `kind` on `batch`, from `weights`. */
+export async function ourStep(kind: StepKind, batch: Batch, weights: LinearWeights[]): Promise<TrainStep> {
+  const compiler = await loadCompiler();
+  await installNodeGpu();
+  ctx ??= acquireGpu();
+  const rt = new Runtime(await ctx);
+  const graph = buildStepGraph(kind, batch, weights);
+  const feeds = Object.fromEntries(Object.entries(graph.feeds).map(([k, v]) => [k, Float32Array.from(v)]));
+  const compiled = await compiler.compileStep({ outputs: { loss: graph.loss }, updates: graph.updates, feeds }, rt, {
+    seed: 0,
+  });
+  return {
+    run: () => compiled.run(1),
+    loss: async () => (await compiled.read('loss'))[0],
+    dispatches: compiled.dispatchesPerStep,
+    submits: 1,
+    dispose: () => compiled.destroy?.(),
+  };
+}
+
+export const ours: Implementation = {
+  name: 'ours',
+  version: 'FlowMap Lab (graph compiled to one command buffer)',
+  unsupported: () => undefined,
+  makeStep: ourStep,
+};

@@ -1,0 +1,101 @@
+/**
+ * npm run bench:peers [-- --json FILE --markdown FILE --batches 256,1024,4096 --kinds fm,meanflow,tvm
+ *                        --impls ours,jax-js,TF.js --quick --adapter]
+ * The same training steps (problem.ts) in our engine, jax-js and TF.js, on the same WebGPU adapter in
+ * this process; each checked against the float64 reference loss before it is timed. One adapter per
+ * run: lavapipe by default, SwiftShader with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { installNodeGpu } from './gpuSetup.ts';
+import { jaxPeer } from './jaxPeer.ts';
+import { tfPeer } from './tfPeer.ts';
+import { ours } from './ours.ts';
+import { measure, scheduleFor } from './measure.ts';
+import { initialWeights, makeBatch, STEP_KINDS, type StepKind } from './problem.ts';
+import { referenceLoss, toNet64 } from './reference.ts';
+import { consoleTable, markdown, records, type Row } from './report.ts';
+import { OursMissingError } from './errors.ts';
+import type { Implementation } from './step.ts';
+
+const IMPLS: Implementation[] = [ours, jaxPeer, tfPeer];
+
+const program = new Command()
+  .name('bench:peers')
+  .option('--json <file>', 'write records {name, variant, shape, value, unit, adapter}')
+  .option('--markdown <file>', 'write the markdown table (for docs/benchmarks.md)')
+  .option('--batches <list>', 'batch sizes', '256,1024,4096')
+  .option('--kinds <list>', 'steps: fm, meanflow, tvm', STEP_KINDS.join(','))
+  .option('--impls <list>', 'implementations', IMPLS.map((i) => i.name).join(','))
+  .option('--quick', 'one warm-up, two repetitions of one step (a smoke run)')
+  .option('--adapter', 'print the adapter every implementation gets, then exit')
+  .parse();
+const opts = program.opts<{
+  json?: string;
+  markdown?: string;
+  batches: string;
+  kinds: string;
+  impls: string;
+  quick?: boolean;
+  adapter?: boolean;
+}>();
+
+const adapter = await installNodeGpu();
+console.log(adapter.line);
+if (opts.adapter) process.exit(0);
+
+const batches = opts.batches.split(',').map(Number);
+const kinds = opts.kinds.split(',') as StepKind[];
+const chosen = IMPLS.filter((i) => opts.impls.split(',').includes(i.name));
+const weights = initialWeights();
+const net64 = toNet64(weights);
+const rows: Row[] = [];
+const missing = new Map<string, string>(); // impl -> why it cannot run at all
+let failed = false;
+
+for (const size of batches) {
+  const batch = makeBatch(size);
+  for (const kind of kinds) {
+    const ref = referenceLoss(kind, net64, batch);
+    for (const impl of chosen) {
+      const why = missing.get(impl.name) ?? impl.unsupported(kind);
+      if (why) {
+        rows.push({ impl: impl.name, kind, batch: size, reason: why });
+        continue;
+      }
+      process.stderr.write(`${impl.name} ${kind} batch ${size} ... `);
+      try {
+        const m = await measure(impl, kind, batch, weights, ref, scheduleFor(size, Boolean(opts.quick)));
+        rows.push(m);
+        process.stderr.write(`${m.median.toFixed(2)} steps/s\n`);
+      } catch (err) {
+        const e = err as Error;
+        process.stderr.write(`${e.name}\n`);
+        if (err instanceof OursMissingError) {
+          missing.set(impl.name, `not built yet: missing ${err.missing.join(', ')}`);
+          console.error(e.message);
+        } else {
+          failed = true;
+          console.error(e.message);
+        }
+        rows.push({ impl: impl.name, kind, batch: size, reason: `${e.name}: ${e.message.slice(0, 120)}` });
+      }
+    }
+  }
+}
+
+const versionOf = (pkg: string) => {
+  const json = readFileSync(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url), 'utf8');
+  return `${pkg} ${(JSON.parse(json) as { version: string }).version}`;
+};
+const versions = [
+  versionOf('@jax-js/jax'),
+  versionOf('@tensorflow/tfjs'),
+  versionOf('@tensorflow/tfjs-backend-webgpu'),
+  versionOf('webgpu'),
+];
+console.log(consoleTable(rows));
+const md = markdown(rows, { adapter: adapter.line, versions, date: new Date().toISOString(), node: process.version });
+if (opts.markdown) writeFileSync(opts.markdown, md + '\n');
+if (opts.json) writeFileSync(opts.json, JSON.stringify(records(rows, adapter.line), null, 2) + '\n');
+process.exit(failed ? 1 : 0);
