@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../gpu.ts';
 import { Renderer, type Layer, type Rgba } from '../../src/worker/renderer.ts';
 import { READBACK_FORMAT, TextureReadback } from '../../src/worker/readback.ts';
-import { DEFAULT_CAMERA, pointAlongPath, viewMatrix, worldToPixel, type Camera } from '../../src/worker/view.ts';
+import { DEFAULT_CAMERA, pointAlongPath, viewMatrix, worldToPixel, type Camera } from '../../src/state/camera.ts';
 
 const W = 96;
 const H = 64;

@@ -1,0 +1,92 @@
+/**
+ * Classroom demos: each preset is an experiment config plus what the canvas shows, with two lines that say
+ * what to look at. Method hyperparameters are left to the method's defaults unless a demo is about one.
+ */
+import { parseExperiment, type ExperimentConfig, type ExperimentInput } from '../train/config.ts';
+import { DEFAULT_VIEW, type ViewSettings } from './viewSettings.ts';
+
+export interface Preset {
+  id: string;
+  title: string;
+  /** Two lines: what happens, and what to do or look at. */
+  lines: [string, string];
+  config: ExperimentInput;
+  view?: Partial<ViewSettings>;
+  hide?: string[];
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'fm-one-step-blur',
+    title: 'Why one Euler step of Flow Matching blurs',
+    lines: [
+      'Flow Matching learns the average velocity toward all data points that could lie behind a noisy point.',
+      'One Euler step jumps along that average and lands between the squares; switch NFE to 8 to see them sharpen.',
+    ],
+    config: { method: 'fm', dataset: 'checkerboard', seed: 1, net: { width: 128, depth: 3 }, train: { batch: 1024, lr: 1e-3 } },
+    view: { nfe: 1, paths: true },
+  },
+  {
+    id: 'meanflow-one-step',
+    title: 'MeanFlow: good samples in one step',
+    lines: [
+      'MeanFlow learns the average velocity over a whole interval, from scratch, with one JVP per step.',
+      'Its one-step samples find all eight modes; compare NFE 1 with NFE 8: they should look alike.',
+    ],
+    config: { method: 'meanflow', dataset: '8gaussians', seed: 1, net: { width: 128, depth: 3 }, train: { batch: 1024, lr: 1e-3 } },
+    view: { nfe: 1, paths: true },
+  },
+  {
+    id: 'freeflow-no-data',
+    title: 'Distillation without data (FreeFlow)',
+    lines: [
+      'FreeFlow never sees a data point: the student learns only from noise and the frozen teacher velocity.',
+      'Turn the data layer off and on: the student matches the teacher even where no sample was shown.',
+    ],
+    config: { method: 'freeflow', dataset: '8gaussians', seed: 2, teacher: { source: 'analytic' }, net: { width: 128, depth: 3 } },
+    view: { nfe: 1, data: false, teacherPaths: true },
+  },
+  {
+    id: 'flowmap-teacher-paths',
+    title: 'Flow maps jump along curved teacher paths',
+    lines: [
+      'A flow map f(x, t, s) jumps from time t to s; trained on the teacher ODE, it must cut across its curves.',
+      'Show both path sets: where the teacher path bends, a two-step student misses the turn.',
+    ],
+    config: { method: 'flowmap', dataset: 'spirals', seed: 1, net: { width: 128, depth: 4 } },
+    view: { nfe: 2, paths: true, teacherPaths: true },
+  },
+  {
+    id: 'tvm-checkerboard',
+    title: 'Terminal Velocity Matching on sharp edges',
+    lines: [
+      'TVM matches the velocity at the end of each jump, differentiating through a JVP of the network.',
+      'Watch the field arrows at t = 1, s = 0: they should point straight at the squares.',
+    ],
+    config: { method: 'tvm', dataset: 'checkerboard', seed: 3, net: { width: 128, depth: 3 } },
+    view: { nfe: 1, field: true, fieldT: 1, fieldS: 0 },
+  },
+  {
+    id: 'fm-flow-animation',
+    title: 'Noise becomes data: the flow in motion',
+    lines: [
+      'Each point starts as Gaussian noise at t = 1 and follows the learned velocity to t = 0.',
+      'The animation moves every sample along its path; pause it and drag the field sliders to see why.',
+    ],
+    config: { method: 'fm', dataset: 'moons', seed: 4 },
+    view: { nfe: 8, animate: true, field: true, fieldT: 0.5, fieldS: 0.5 },
+  },
+];
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}
+
+/** The preset's config with defaults filled in (throws ConfigError if a preset is broken: tests check). */
+export function presetConfig(p: Preset): ExperimentConfig {
+  return parseExperiment(p.config);
+}
+
+export function presetView(p: Preset, base: ViewSettings = DEFAULT_VIEW): ViewSettings {
+  return { ...base, ...p.view, camera: base.camera };
+}
