@@ -9,14 +9,21 @@ fn act_sigmoid(x: f32) -> f32 {
   return 1.0 / (1.0 + exp(-clamp(x, -80.0, 80.0)));
 }
 
+// sech^2(x) = 1 - tanh^2(x), without the cancellation of 1 - t * t near |t| = 1.
+fn act_sech2(x: f32) -> f32 {
+  let c = cosh(clamp(x, -40.0, 40.0));
+  return 1.0 / (c * c);
+}
+
 fn activation(x: f32, act: u32, order: u32) -> f32 {
   switch act {
     case 1u: { // silu: x s, s = sigmoid(x), g = s (1 - s)
       let s = act_sigmoid(x);
-      let g = s * (1.0 - s);
-      let q = 1.0 - 2.0 * s;
+      let sc = act_sigmoid(-x); // 1 - s, without cancellation
+      let g = s * sc;
+      let q = sc - s;
       if (order == 0u) { return x * s; }
-      if (order == 1u) { return s * (1.0 + x * (1.0 - s)); }
+      if (order == 1u) { return s * (1.0 + x * sc); }
       if (order == 2u) { return g * (2.0 + x * q); }
       return g * (q * (3.0 + x * q) - 2.0 * x * g);
     }
@@ -28,7 +35,7 @@ fn activation(x: f32, act: u32, order: u32) -> f32 {
       let u2 = 6.0 * c * a * x;
       let u3 = 6.0 * c * a;
       let t = act_tanh(u);
-      let s = 1.0 - t * t;
+      let s = act_sech2(u);
       if (order == 0u) { return 0.5 * x * (1.0 + t); }
       if (order == 1u) { return 0.5 * (1.0 + t) + 0.5 * x * s * u1; }
       let h = u1 + 0.5 * x * (u2 - 2.0 * t * u1 * u1);
@@ -38,7 +45,7 @@ fn activation(x: f32, act: u32, order: u32) -> f32 {
     }
     case 3u: { // tanh
       let t = act_tanh(x);
-      let s = 1.0 - t * t;
+      let s = act_sech2(x);
       if (order == 0u) { return t; }
       if (order == 1u) { return s; }
       if (order == 2u) { return -2.0 * t * s; }
@@ -51,8 +58,9 @@ fn activation(x: f32, act: u32, order: u32) -> f32 {
     }
     case 5u: { // sigmoid
       let s = act_sigmoid(x);
-      let g = s * (1.0 - s);
-      let q = 1.0 - 2.0 * s;
+      let sc = act_sigmoid(-x);
+      let g = s * sc;
+      let q = sc - s;
       if (order == 0u) { return s; }
       if (order == 1u) { return g; }
       if (order == 2u) { return g * q; }
