@@ -6,7 +6,7 @@
  * node whose inputs all have zero tangent is re-used (or, if an input's primal was re-emitted,
  * re-emitted as it was) without any tangent work.
  */
-import { sameShape, topoSort, type Node, type Tensor } from './graph.ts';
+import { sameShape, ShapeError, topoSort, type Node, type Tensor } from './graph.ts';
 import { TangentShapeError } from './errors.ts';
 import { jvpRules, type JvpRule } from './jvpRules.ts';
 import { addOpt, reemit } from './symbolic.ts';
@@ -34,7 +34,7 @@ export function jvp(
 /** The same transformation on a graph already built: `outputs` as functions of the tensors `primals`. */
 export function jvpOfGraph(outputs: Tensor[], primals: Tensor[], tangents: (Tensor | null)[]): JvpResult {
   if (primals.length !== tangents.length) {
-    throw new TangentShapeError(-1, [primals.length], [tangents.length]);
+    throw new ShapeError(`jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent (or null) per primal`);
   }
   const newPrimal = new Map<Tensor, Tensor>();
   const tangent = new Map<Tensor, Tensor | null>();
