@@ -35,8 +35,11 @@ export function broadcastIndex(shapes: Shape[], out: Shape): Int32Array[] {
 }
 
 export function mapN(xs: Float64Array[], shapes: Shape[], out: Shape, f: (...v: number[]) => number): Float64Array {
+  const n = sizeOf(out);
+  if (xs.length === 2 && xs[0].length === n && xs[1].length === n) return xs[0].map((v, k) => f(v, xs[1][k]));
+  if (xs.length === 1 && xs[0].length === n) return xs[0].map((v) => f(v));
   const idx = broadcastIndex(shapes, out);
-  const y = new Float64Array(sizeOf(out));
+  const y = new Float64Array(n);
   const args = new Array<number>(xs.length);
   for (let k = 0; k < y.length; k++) {
     for (let j = 0; j < xs.length; j++) args[j] = xs[j][idx[j][k]];
@@ -86,13 +89,14 @@ export function sliceArray(x: Float64Array, shape: Shape, axis: number, start: n
 export function matmulArrays(a: Float64Array, as: Shape, b: Float64Array, bs: Shape, transA: boolean, transB: boolean) {
   const [m, k] = transA ? [as[1], as[0]] : [as[0], as[1]];
   const n = transB ? bs[0] : bs[1];
-  const aAt = transA ? (i: number, p: number) => a[p * as[1] + i] : (i: number, p: number) => a[i * as[1] + p];
-  const bAt = transB ? (p: number, j: number) => b[j * bs[1] + p] : (p: number, j: number) => b[p * bs[1] + j];
+  // element (i, p) of opA(A) is a[i * ai + p * ap]; (p, j) of opB(B) is b[p * bp + j * bj]
+  const [ai, ap] = transA ? [1, as[1]] : [as[1], 1];
+  const [bp, bj] = transB ? [1, bs[1]] : [bs[1], 1];
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += aAt(i, p) * bAt(p, j);
+      for (let p = 0, ia = i * ai, ib = j * bj; p < k; p++, ia += ap, ib += bp) s += a[ia] * b[ib];
       c[i * n + j] = s;
     }
   }
