@@ -4,7 +4,7 @@
  */
 import { emit, sameShape, type Node, type Tensor } from './graph.ts';
 import { add, broadcastTo, constant, neg, reshape, sum } from './ops.ts';
-import type { Shape } from './prims.ts';
+import { Prim, type PrimParams, type Shape } from './prims.ts';
 
 /** A zero tensor of `shape`: one scalar constant broadcast (no buffer of zeros is computed). */
 export const zeros = (shape: Shape): Tensor => broadcastTo(constant(0), shape);
@@ -16,7 +16,19 @@ export function addOpt(a: Tensor | null, b: Tensor | null): Tensor | null {
   return add(a, b);
 }
 
-export const negOpt = (a: Tensor | null): Tensor | null => (a === null ? null : neg(a));
+/** The value of a tensor that is a scalar constant, possibly broadcast; null otherwise. */
+export function constantValue(t: Tensor): number | null {
+  let n = t.node;
+  if (n.prim === Prim.BroadcastTo) n = n.inputs[0].node;
+  return n.prim === Prim.Constant ? (n.params as PrimParams[Prim.Constant]).value : null;
+}
+
+/** -a with symbolic zeros; the negation of a broadcast constant is folded (no elementwise node). */
+export function negOpt(a: Tensor | null): Tensor | null {
+  if (a === null) return null;
+  const c = constantValue(a);
+  return c === null ? neg(a) : broadcastTo(constant(-c), a.shape);
+}
 
 /** Materialise a tangent of a broadcasting op at the output shape (it may come from a smaller operand). */
 export function toShape(t: Tensor, shape: Shape): Tensor {
