@@ -46,7 +46,10 @@ export function installNodeGpu(): Promise<AdapterDescription> {
     g.navigator ??= {};
     Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     if (typeof g.navigator.userAgent !== 'string') {
-      Object.defineProperty(g.navigator, 'userAgent', { value: `Node.js/${process.version}`, configurable: true });
+      Object.defineProperty(g.navigator, 'userAgent', {
+        value: `Node.js/${process.version}`,
+        configurable: true,
+      });
     }
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) throw new NoAdapterError('node', 'requestAdapter() returned null');

@@ -20,7 +20,8 @@ async function loadJax(): Promise<Jax> {
   await installNodeGpu();
   jaxModule ??= import('@jax-js/jax').then(async (jax) => {
     const devices = await jax.init('webgpu');
-    if (!devices.includes('webgpu')) throw new PeerUnavailableError('jax-js', 'its WebGPU backend did not start');
+    if (!devices.includes('webgpu'))
+      throw new PeerUnavailableError('jax-js', 'its WebGPU backend did not start');
     jax.defaultDevice('webgpu');
     return jax;
   });
@@ -38,7 +39,8 @@ function network(jax: Jax, p: Arr[], z: Arr, t: Arr, h: Arr): Arr {
   return act;
 }
 
-const squaredNormMean = (jax: Jax, d: Arr, batch: number): Arr => jax.numpy.sum(jax.numpy.square(d)).mul(1 / batch);
+const squaredNormMean = (jax: Jax, d: Arr, batch: number): Arr =>
+  jax.numpy.sum(jax.numpy.square(d)).mul(1 / batch);
 
 /** The loss of `kind` for parameters p on batch columns x, e [B,2], t, s [B,1]; consumes all. */
 function lossOf(jax: Jax, kind: StepKind, B: number, p: Arr[], x: Arr, e: Arr, t: Arr, s: Arr): Arr {
@@ -62,7 +64,11 @@ function lossOf(jax: Jax, kind: StepKind, B: number, p: Arr[], x: Arr, e: Arr, t
   }
   // tvm: d/ds f = F + (s - t) dF/ds, tangent (0, 0, -1) on (z, t, h = t - s)
   v.dispose();
-  const [Fv, dFds] = jax.jvp(F, [z.ref, t.ref, h], [np.zerosLike(z.ref), np.zerosLike(t.ref), np.onesLike(t.ref).mul(-1)]) as [Arr, Arr];
+  const [Fv, dFds] = jax.jvp(
+    F,
+    [z.ref, t.ref, h],
+    [np.zerosLike(z.ref), np.zerosLike(t.ref), np.onesLike(t.ref).mul(-1)],
+  ) as [Arr, Arr];
   const sMinusT = s.ref.sub(t);
   const dfds = Fv.ref.add(sMinusT.ref.mul(dFds));
   const f = z.add(sMinusT.mul(Fv));
@@ -95,7 +101,9 @@ export const jaxPeer: Implementation = {
     let last: Arr | undefined;
 
     const step = jax.jit((p: Arr[], mm: Arr[], vv: Arr[], k: Arr, x: Arr, e: Arr, t: Arr, s: Arr) => {
-      const [loss, grads] = jax.valueAndGrad((q: Arr[]) => lossOf(jax, kind, B, q, x, e, t, s))(tree.ref(p)) as [Arr, Arr[]];
+      const [loss, grads] = jax.valueAndGrad((q: Arr[]) => lossOf(jax, kind, B, q, x, e, t, s))(
+        tree.ref(p),
+      ) as [Arr, Arr[]];
       const k1 = k.add(1);
       const c1 = np.subtract(1, np.exp(k1.ref.mul(Math.log(ADAM.beta1))));
       const c2 = np.subtract(1, np.exp(k1.ref.mul(Math.log(ADAM.beta2))));
@@ -139,4 +147,3 @@ export const jaxPeer: Implementation = {
     };
   },
 };
-

@@ -37,7 +37,8 @@ const paramName = (l: number, what: 'weight' | 'bias') => `net.${2 * l}.${what}`
 function network(ps: Tensor[], z: Tensor, t: Tensor, h: Tensor): Tensor {
   let act = concat([z, t, h], 1);
   const layers = ps.length / 2;
-  for (let l = 0; l < layers; l++) act = dense(act, ps[2 * l], ps[2 * l + 1], l + 1 < layers ? 'silu' : 'identity');
+  for (let l = 0; l < layers; l++)
+    act = dense(act, ps[2 * l], ps[2 * l + 1], l + 1 < layers ? 'silu' : 'identity');
   return act;
 }
 

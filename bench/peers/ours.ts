@@ -40,7 +40,9 @@ async function loadCompiler(): Promise<CompilerModule> {
     if (typeof mod.compileStep !== 'function') throw new Error('no compileStep export');
     return mod as CompilerModule;
   } catch (cause) {
-    const err = new OursMissingError([`compileStep in src/autodiff/compile.ts (${(cause as Error).message})`]);
+    const err = new OursMissingError([
+      `compileStep in src/autodiff/compile.ts (${(cause as Error).message})`,
+    ]);
     throw err;
   }
 }
@@ -55,9 +57,13 @@ export async function ourStep(kind: StepKind, batch: Batch, weights: LinearWeigh
   const rt = new Runtime(await ctx);
   const graph = buildStepGraph(kind, batch, weights);
   const feeds = Object.fromEntries(Object.entries(graph.feeds).map(([k, v]) => [k, Float32Array.from(v)]));
-  const compiled = await compiler.compileStep({ outputs: { loss: graph.loss }, updates: graph.updates, feeds }, rt, {
-    seed: 0,
-  });
+  const compiled = await compiler.compileStep(
+    { outputs: { loss: graph.loss }, updates: graph.updates, feeds },
+    rt,
+    {
+      seed: 0,
+    },
+  );
   return {
     run: () => compiled.run(1),
     loss: async () => (await compiled.read('loss'))[0],

@@ -67,7 +67,8 @@ export function initialWeights(seed = 11): LinearWeights[] {
     const fanIn = LAYER_SIZES[l];
     const fanOut = LAYER_SIZES[l + 1];
     const bound = 1 / Math.sqrt(fanIn);
-    const draw = (i: number, off: number) => (2 * uniformAt(seed, STREAM.weights + l, 0, off + i) - 1) * bound;
+    const draw = (i: number, off: number) =>
+      (2 * uniformAt(seed, STREAM.weights + l, 0, off + i) - 1) * bound;
     const weight = Float32Array.from({ length: fanOut * fanIn }, (_, i) => draw(i, 0));
     const bias = Float32Array.from({ length: fanOut }, (_, i) => draw(i, fanOut * fanIn));
     layers.push({ fanIn, fanOut, weight, bias });
@@ -78,15 +79,23 @@ export function initialWeights(seed = 11): LinearWeights[] {
 /** weight [out, in] -> [in, out], the layout for `x @ W` in jax-js and TF.js. */
 export function transposed(w: LinearWeights): Float32Array {
   const out = new Float32Array(w.fanIn * w.fanOut);
-  for (let o = 0; o < w.fanOut; o++) for (let i = 0; i < w.fanIn; i++) out[i * w.fanOut + o] = w.weight[o * w.fanIn + i];
+  for (let o = 0; o < w.fanOut; o++)
+    for (let i = 0; i < w.fanIn; i++) out[i * w.fanOut + o] = w.weight[o * w.fanIn + i];
   return out;
 }
 
 /** The inverse of `transposed`: a weight stored [in, out] and its bias, back to PyTorch layout. */
-export function fromInOut(fanIn: number, fanOut: number, inOut: Float32Array, bias: Float32Array): LinearWeights {
+export function fromInOut(
+  fanIn: number,
+  fanOut: number,
+  inOut: Float32Array,
+  bias: Float32Array,
+): LinearWeights {
   const weight = new Float32Array(fanIn * fanOut);
-  for (let o = 0; o < fanOut; o++) for (let i = 0; i < fanIn; i++) weight[o * fanIn + i] = inOut[i * fanOut + o];
+  for (let o = 0; o < fanOut; o++)
+    for (let i = 0; i < fanIn; i++) weight[o * fanIn + i] = inOut[i * fanOut + o];
   return { fanIn, fanOut, weight, bias };
 }
 
-export const parameterCount = (ws: LinearWeights[]) => ws.reduce((n, w) => n + w.weight.length + w.bias.length, 0);
+export const parameterCount = (ws: LinearWeights[]) =>
+  ws.reduce((n, w) => n + w.weight.length + w.bias.length, 0);

@@ -36,7 +36,15 @@ export function network(net: Net64, z: Vec2, t: number, h: number): Vec2 {
 const FD_STEP = 1e-5;
 
 /** Central difference of F along the input tangent (dz, dt, dh). */
-export function networkJvpFd(net: Net64, z: Vec2, t: number, h: number, dz: Vec2, dt: number, dh: number): Vec2 {
+export function networkJvpFd(
+  net: Net64,
+  z: Vec2,
+  t: number,
+  h: number,
+  dz: Vec2,
+  dt: number,
+  dh: number,
+): Vec2 {
   const k = FD_STEP;
   const p = network(net, [z[0] + k * dz[0], z[1] + k * dz[1]], t + k * dt, h + k * dh);
   const m = network(net, [z[0] - k * dz[0], z[1] - k * dz[1]], t - k * dt, h - k * dh);
@@ -54,7 +62,12 @@ function sample(b: Batch, i: number): Sample {
   const x: Vec2 = [b.x[2 * i], b.x[2 * i + 1]];
   const e: Vec2 = [b.e[2 * i], b.e[2 * i + 1]];
   const t = b.t[i];
-  return { z: [(1 - t) * x[0] + t * e[0], (1 - t) * x[1] + t * e[1]], v: [e[0] - x[0], e[1] - x[1]], t, s: b.s[i] };
+  return {
+    z: [(1 - t) * x[0] + t * e[0], (1 - t) * x[1] + t * e[1]],
+    v: [e[0] - x[0], e[1] - x[1]],
+    t,
+    s: b.s[i],
+  };
 }
 
 /** The regression target of sample i (stop-gradient part of each loss), computed with `net`. */

@@ -25,7 +25,9 @@ const shapeOf = (batch: number) => `batch ${batch}, MLP 4-256-256-256-2 SiLU`;
 
 /** ours/peer steps/s ratio for a measured peer row, when ours was measured on the same kind and batch. */
 export function oursRatio(rows: Row[], r: Measurement): number | undefined {
-  const o = rows.find((x): x is Measurement => !isSkipped(x) && x.impl === 'ours' && x.kind === r.kind && x.batch === r.batch);
+  const o = rows.find(
+    (x): x is Measurement => !isSkipped(x) && x.impl === 'ours' && x.kind === r.kind && x.batch === r.batch,
+  );
   return o && r.impl !== 'ours' ? o.median / r.median : undefined;
 }
 
@@ -63,7 +65,17 @@ function cells(rows: Row[], r: Row): string[] {
   ];
 }
 
-const HEADER = ['step', 'batch', 'impl', 'steps/s', 'spread (min-max)', 'dispatches/step', 'submits/step', 'ours/peer', 'check'];
+const HEADER = [
+  'step',
+  'batch',
+  'impl',
+  'steps/s',
+  'spread (min-max)',
+  'dispatches/step',
+  'submits/step',
+  'ours/peer',
+  'check',
+];
 
 export function consoleTable(rows: Row[]): string {
   const all = [HEADER, ...rows.map((r) => cells(rows, r))];
@@ -71,7 +83,10 @@ export function consoleTable(rows: Row[]): string {
   return all.map((c) => c.map((x, i) => x.padEnd(widths[i])).join('  ')).join('\n');
 }
 
-export function markdown(rows: Row[], meta: { adapter: string; versions: string[]; date: string; node: string }): string {
+export function markdown(
+  rows: Row[],
+  meta: { adapter: string; versions: string[]; date: string; node: string },
+): string {
   const lines = [
     `Adapter: ${meta.adapter}. Node ${meta.node}. ${meta.date}.`,
     `Versions: ${meta.versions.join('; ')}.`,

@@ -95,7 +95,12 @@ const versions = [
   versionOf('webgpu'),
 ];
 console.log(consoleTable(rows));
-const md = markdown(rows, { adapter: adapter.line, versions, date: new Date().toISOString(), node: process.version });
+const md = markdown(rows, {
+  adapter: adapter.line,
+  versions,
+  date: new Date().toISOString(),
+  node: process.version,
+});
 if (opts.markdown) writeFileSync(opts.markdown, md + '\n');
 if (opts.json) writeFileSync(opts.json, JSON.stringify(records(rows, adapter.line), null, 2) + '\n');
 process.exit(failed ? 1 : 0);

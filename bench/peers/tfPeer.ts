@@ -22,7 +22,8 @@ async function loadTf(): Promise<Tf> {
     // files cannot be loaded by Node); the WebGPU backend is the separate package the docs name.
     const tf = await import('@tensorflow/tfjs');
     await import('@tensorflow/tfjs-backend-webgpu'); // registers 'webgpu' when navigator.gpu exists
-    if (!(await tf.setBackend('webgpu'))) throw new PeerUnavailableError('TF.js', 'its WebGPU backend did not start');
+    if (!(await tf.setBackend('webgpu')))
+      throw new PeerUnavailableError('TF.js', 'its WebGPU backend did not start');
     await tf.ready();
     return tf;
   })();

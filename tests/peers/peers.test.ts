@@ -43,7 +43,9 @@ async function checkPeer(impl: Implementation, kind: StepKind) {
         if (Math.abs(want.grads[j][i]) < 1e-4 * gmax) continue;
         checked++;
         if (Math.abs(p[i] - want.params[j][i]) > 2e-6) {
-          throw new Error(`${impl.name} ${kind}: parameter ${j}[${i}] = ${p[i]}, float64 step gives ${want.params[j][i]}`);
+          throw new Error(
+            `${impl.name} ${kind}: parameter ${j}[${i}] = ${p[i]}, float64 step gives ${want.params[j][i]}`,
+          );
         }
       }
     });

@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { evalCpu } from '../../src/autodiff/index.ts';
 import { buildStepGraph } from '../../bench/peers/ourGraph.ts';
-import { initialWeights, makeBatch, LAYER_SIZES, STEP_KINDS, fromInOut, transposed } from '../../bench/peers/problem.ts';
+import {
+  initialWeights,
+  makeBatch,
+  LAYER_SIZES,
+  STEP_KINDS,
+  fromInOut,
+  transposed,
+} from '../../bench/peers/problem.ts';
 import { network, networkJvpFd, referenceLoss, toNet64, type Net64 } from '../../bench/peers/reference.ts';
 
 describe('benchmark inputs', () => {
@@ -22,7 +29,9 @@ describe('benchmark inputs', () => {
 
   it('initial weights follow PyTorch nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in))', () => {
     const ws = initialWeights();
-    expect(ws.map((w) => [w.fanIn, w.fanOut])).toEqual(LAYER_SIZES.slice(0, -1).map((n, l) => [n, LAYER_SIZES[l + 1]]));
+    expect(ws.map((w) => [w.fanIn, w.fanOut])).toEqual(
+      LAYER_SIZES.slice(0, -1).map((n, l) => [n, LAYER_SIZES[l + 1]]),
+    );
     for (const w of ws) {
       const bound = 1 / Math.sqrt(w.fanIn);
       const all = [...w.weight, ...w.bias];
@@ -54,7 +63,14 @@ describe('float64 reference', () => {
 
   it('finite-difference JVP of a linear network is exact', () => {
     const lin: Net64 = {
-      layers: [{ fanIn: 4, fanOut: 2, weight: Float64Array.of(1, 2, 3, 4, -1, 0.5, 2, -3), bias: Float64Array.of(0.1, 0.2) }],
+      layers: [
+        {
+          fanIn: 4,
+          fanOut: 2,
+          weight: Float64Array.of(1, 2, 3, 4, -1, 0.5, 2, -3),
+          bias: Float64Array.of(0.1, 0.2),
+        },
+      ],
     };
     const y = network(lin, [1, 1], 0.5, 0.25);
     expect(y[0]).toBeCloseTo(1 + 2 + 1.5 + 1 + 0.1, 12);
