@@ -1,0 +1,88 @@
+// Fused forward-mode dense layer (PyTorch layout W:[out, in]); the tangent is a second left-hand side
+// of the same tiled matmul, so W is read once for both:
+//   x:[B,in], xDot:[B,in], W:[out,in], b:[out] -> y:[B,out], yDot:[B,out], pre:[B,out] (WRITE_PRE)
+//   pre = x W^T + b,  y = act(pre),  yDot = act'(pre) * (xDot W^T)
+//! include activations
+
+override ACT: u32 = 0u;
+override WRITE_PRE: bool = false;
+override WG_M: u32 = 16u;
+override WG_N: u32 = 16u;
+override BK: u32 = 16u;
+override A_TILE: u32 = BK * WG_M;
+override B_TILE: u32 = BK * WG_N;
+
+struct Dims { M: u32, N: u32, K: u32, pad: u32 }
+
+@group(0) @binding(0) var<storage, read_write> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> xDot: array<f32>;
+@group(0) @binding(2) var<storage, read_write> W: array<f32>;
+@group(0) @binding(3) var<storage, read_write> b: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+@group(0) @binding(5) var<storage, read_write> yDot: array<f32>;
+@group(0) @binding(6) var<storage, read_write> pre: array<f32>;
+@group(0) @binding(7) var<uniform> dims: Dims;
+
+var<workgroup> Xs: array<vec4f, A_TILE>;
+var<workgroup> Ts: array<vec4f, A_TILE>;
+var<workgroup> Ws: array<vec4f, B_TILE>;
+
+@compute @workgroup_size(WG_N, WG_M)
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let BM = 4u * WG_M;
+  let BN = 4u * WG_N;
+  let threads = WG_M * WG_N;
+  let tid = lid.y * WG_N + lid.x;
+  let m0 = wid.y * BM;
+  let n0 = wid.x * BN;
+  var acc: array<vec4f, 4>;
+  var tan: array<vec4f, 4>;
+  for (var k0 = 0u; k0 < dims.K; k0 += BK) {
+    for (var i = tid; i < BK * BM; i += threads) {
+      let k = i % BK;
+      let m = i / BK;
+      let gm = m0 + m;
+      let gk = k0 + k;
+      let ok = gm < dims.M && gk < dims.K;
+      let src = select(0u, gm * dims.K + gk, ok);
+      Xs[k * WG_M + m / 4u][m % 4u] = select(0.0, x[src], ok);
+      Ts[k * WG_M + m / 4u][m % 4u] = select(0.0, xDot[src], ok);
+    }
+    for (var i = tid; i < BK * BN; i += threads) {
+      let k = i % BK;
+      let n = i / BK;
+      let gn = n0 + n;
+      let gk = k0 + k;
+      let ok = gn < dims.N && gk < dims.K;
+      Ws[k * WG_N + n / 4u][n % 4u] = select(0.0, W[select(0u, gn * dims.K + gk, ok)], ok);
+    }
+    workgroupBarrier();
+    for (var k = 0u; k < BK; k++) {
+      let a = Xs[k * WG_M + lid.y];
+      let t = Ts[k * WG_M + lid.y];
+      let w = Ws[k * WG_N + lid.x];
+      acc[0] += a.x * w;
+      acc[1] += a.y * w;
+      acc[2] += a.z * w;
+      acc[3] += a.w * w;
+      tan[0] += t.x * w;
+      tan[1] += t.y * w;
+      tan[2] += t.z * w;
+      tan[3] += t.w * w;
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let m = m0 + 4u * lid.y + i;
+    if (m >= dims.M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + 4u * lid.x + j;
+      if (n >= dims.N) { break; }
+      let v = acc[i][j] + b[n];
+      let o = m * dims.N + n;
+      if (WRITE_PRE) { pre[o] = v; }
+      y[o] = activation(v, ACT, 0u);
+      yDot[o] = activation(v, ACT, 1u) * tan[i][j];
+    }
+  }
+}

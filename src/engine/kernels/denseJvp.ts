@@ -1,0 +1,64 @@
+/** The fused forward-mode dense layer (shaders/denseJvp.wgsl): primal and tangent in one pass over W. */
+import code from '../../../shaders/denseJvp.wgsl?raw';
+import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
+import type { Dispatch, Runtime, View } from '../runtime.ts';
+import { ceilDiv, need } from './common.ts';
+import { chooseTile, type MatmulTile } from './matmul.ts';
+
+export const DENSE_JVP = { name: 'denseJvp', code };
+
+export interface DenseJvpArgs {
+  /** [batch, inF] */
+  x: View;
+  /** [batch, inF]: the tangent of x. */
+  xDot: View;
+  /** [outF, inF] (PyTorch layout). */
+  w: View;
+  /** [outF] */
+  b: View;
+  /** [batch, outF] */
+  y: View;
+  /** [batch, outF] */
+  yDot: View;
+  /** [batch, outF]: optional pre-activation output (for the backward pass). */
+  pre?: View;
+  batch: number;
+  inF: number;
+  outF: number;
+  act: EngineActivation;
+  tile?: MatmulTile;
+}
+
+export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
+  const { batch, inF, outF } = args;
+  // two A tiles share workgroup memory with one B tile: keep the matmul's tile but halve its depth if needed
+  const base = args.tile ?? chooseTile(batch, outF, inF);
+  const tile = { ...base };
+  while (tile.bk > 1 && 16 * tile.bk * (2 * tile.wgM + tile.wgN) > 16384) tile.bk /= 2;
+  const k = 'denseJvp';
+  const views = [
+    need(k, 'x', args.x, batch * inF),
+    need(k, 'xDot', args.xDot, batch * inF),
+    need(k, 'w', args.w, outF * inF),
+    need(k, 'b', args.b, outF),
+    need(k, 'y', args.y, batch * outF),
+    need(k, 'yDot', args.yDot, batch * outF),
+    args.pre ? need(k, 'pre', args.pre, batch * outF) : rt.placeholder(0),
+  ];
+  const pipeline = rt.pipeline(DENSE_JVP, 7, true, {
+    ACT: ACTIVATION_IDS[args.act],
+    WRITE_PRE: Boolean(args.pre),
+    WG_M: tile.wgM,
+    WG_N: tile.wgN,
+    BK: tile.bk,
+  });
+  const uniform = rt.uniform(new Uint32Array([batch, outF, inF, 0]));
+  const label = `denseJvp ${batch}x${inF}->${outF} ${args.act}`;
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, views, uniform),
+    workgroups: [ceilDiv(outF, 4 * tile.wgN), ceilDiv(batch, 4 * tile.wgM), 1],
+    uniform,
+  };
+}
