@@ -33,7 +33,8 @@ export const conditionalVelocity = (x: Tensor, e: Tensor): Tensor => sub(e, x);
 export const flowMapFrom = (x: Tensor, t: Tensor, s: Tensor, F: Tensor): Tensor => add(x, mul(sub(s, t), F));
 
 /** f(x, t, s) with F evaluated by the network. */
-export const flowMap = (net: FlowMapFn, x: Tensor, t: Tensor, s: Tensor): Tensor => flowMapFrom(x, t, s, net(x, t, s));
+export const flowMap = (net: FlowMapFn, x: Tensor, t: Tensor, s: Tensor): Tensor =>
+  flowMapFrom(x, t, s, net(x, t, s));
 
 /** The instantaneous velocity of a flow-map network: u(x, t) = F(x, t, t). */
 export const diagonal =
@@ -70,13 +71,20 @@ export function stackPoints(points: Tensor[]): Tensor {
 }
 
 /** The uniform grid 1 = t_0 > t_1 > ... > t_K = 0. */
-export const uniformGrid = (steps: number): number[] => Array.from({ length: steps + 1 }, (_, i) => 1 - i / steps);
+export const uniformGrid = (steps: number): number[] =>
+  Array.from({ length: steps + 1 }, (_, i) => 1 - i / steps);
 
 /** A time column [N, 1] holding one value. */
 export const timeColumn = (n: number, value: number): Tensor => filled([n, 1], value);
 
 /** x_{i+1} = x_i + h u(...) for one ODE step from time a to time b (h = b - a < 0 when sampling). */
-export function odeStep(u: VelocityFn, x: Tensor, a: number, b: number, solver: 'euler' | 'midpoint' | 'heun'): Tensor {
+export function odeStep(
+  u: VelocityFn,
+  x: Tensor,
+  a: number,
+  b: number,
+  solver: 'euler' | 'midpoint' | 'heun',
+): Tensor {
   const n = x.shape[0];
   const h = b - a;
   const ta = timeColumn(n, a);

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import type { Tensor } from '../autodiff/graph.ts';
 import { jvp } from '../autodiff/jvp.ts';
 import { add, mean, mul, stopGradient, sub } from '../autodiff/ops.ts';
-import { conditionalVelocity, diagonal, filled, flowMapFrom, interpolate, odeSolveBetween, sumSquares } from './flow.ts';
+import {
+  conditionalVelocity,
+  diagonal,
+  filled,
+  flowMapFrom,
+  interpolate,
+  odeSolveBetween,
+  sumSquares,
+} from './flow.ts';
 import { requireData, teacherNetwork, teacherStage } from './fm.ts';
 import { flowMapSample } from './meanflow.ts';
 import { defineMethod, type FlowMapFn, type LossContext, type VelocityFn } from './method.ts';
@@ -17,9 +25,21 @@ export const flowmapSchema = z.object({
     .describe(
       "trajectory: regress the teacher's ODE solution from t to s (N teacher steps in the graph); lagrangian: d/ds f = u_T(f, s) (LMD); lagrangianSelf: d/ds f = sg(F(f, s, s)) plus diagonal FM on data (LSD, no teacher)",
     ),
-  teacherSteps: z.number().int().min(1).max(64).default(8).describe('teacher ODE steps from t to s inside the training step (trajectory)'),
-  teacherSolver: z.enum(['euler', 'midpoint', 'heun']).default('heun').describe('solver of the in-graph teacher ODE (trajectory)'),
-  timeDist: z.enum(['uniform', 'logitNormal']).default('uniform').describe('distribution of the two times, sorted so t >= s'),
+  teacherSteps: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe('teacher ODE steps from t to s inside the training step (trajectory)'),
+  teacherSolver: z
+    .enum(['euler', 'midpoint', 'heun'])
+    .default('heun')
+    .describe('solver of the in-graph teacher ODE (trajectory)'),
+  timeDist: z
+    .enum(['uniform', 'logitNormal'])
+    .default('uniform')
+    .describe('distribution of the two times, sorted so t >= s'),
   timeMean: z.number().min(-3).max(3).default(0).describe('logit-normal mean of the times'),
   timeStd: z.number().min(0.1).max(3).default(1).describe('logit-normal std of the times'),
   diagonalShare: z
@@ -28,7 +48,12 @@ export const flowmapSchema = z.object({
     .max(1)
     .default(0.25)
     .describe('trajectory: share of the batch with s = t (the target is then the teacher velocity)'),
-  diagonalWeight: z.number().min(0).max(10).default(1).describe('lagrangian variants: weight of the diagonal term at an independent time'),
+  diagonalWeight: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(1)
+    .describe('lagrangian variants: weight of the diagonal term at an independent time'),
 });
 export type FlowMapParams = z.infer<typeof flowmapSchema>;
 
@@ -36,7 +61,12 @@ export type FlowMapParams = z.infer<typeof flowmapSchema>;
  * The Lagrangian residual's pieces: f(z, t, s) and d/ds f = F + (s - t) dF/ds (JVP with tangent
  * (0, 0, 1) on (x, t, s)); gradients flow through the JVP.
  */
-export function terminalDerivative(net: FlowMapFn, x: Tensor, t: Tensor, s: Tensor): { F: Tensor; f: Tensor; dfds: Tensor } {
+export function terminalDerivative(
+  net: FlowMapFn,
+  x: Tensor,
+  t: Tensor,
+  s: Tensor,
+): { F: Tensor; f: Tensor; dfds: Tensor } {
   const { out, tangents } = jvp((xx, tt, ss) => net(xx, tt, ss), [x, t, s], [null, null, filled(s.shape, 1)]);
   const F = out[0];
   const dFds = tangents[0] ?? filled(F.shape, 0);
@@ -80,7 +110,8 @@ export const flowmap = defineMethod({
   id: 'flowmap',
   title: 'Flow-map distillation',
   paper: '2505.18825',
-  objective: "|| F(z_t, t, s) - sg(teacher's average velocity from t to s) ||^2 (or the Lagrangian d/ds f = u(f, s))",
+  objective:
+    "|| F(z_t, t, s) - sg(teacher's average velocity from t to s) ||^2 (or the Lagrangian d/ds f = u(f, s))",
   schema: flowmapSchema,
   usesData: true,
   needsTeacher: (p) => p.variant !== 'lagrangianSelf',
@@ -102,7 +133,8 @@ export const flowmap = defineMethod({
         buildLoss: (ctx) => {
           const x = requireData(ctx);
           const e = ctx.random(x.shape, 'normal');
-          const terms = ctx.params.variant === 'trajectory' ? trajectoryLoss(ctx, x, e) : lagrangianLoss(ctx, x, e);
+          const terms =
+            ctx.params.variant === 'trajectory' ? trajectoryLoss(ctx, x, e) : lagrangianLoss(ctx, x, e);
           const total = Object.values(terms).reduce((a, b) => add(a, b));
           return { total, terms: { flowmap: total, ...terms } };
         },

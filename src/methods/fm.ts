@@ -2,8 +2,23 @@
 import { z } from 'zod';
 import type { Tensor } from '../autodiff/graph.ts';
 import { mean, sub } from '../autodiff/ops.ts';
-import { conditionalVelocity, diagonal, evalsPerStep, interpolate, odePath, stackPoints, sumSquares } from './flow.ts';
-import { defineMethod, type FlowMapFn, type LossContext, type SampleResult, type Stage, type VelocityFn } from './method.ts';
+import {
+  conditionalVelocity,
+  diagonal,
+  evalsPerStep,
+  interpolate,
+  odePath,
+  stackPoints,
+  sumSquares,
+} from './flow.ts';
+import {
+  defineMethod,
+  type FlowMapFn,
+  type LossContext,
+  type SampleResult,
+  type Stage,
+  type VelocityFn,
+} from './method.ts';
 import { MissingDataError } from './errors.ts';
 import { sampleTimes, type TimeDistribution } from './times.ts';
 
@@ -41,7 +56,12 @@ export function requireData(ctx: LossContext<unknown>): Tensor {
 }
 
 /** Samples of dx/dt = u(x, t) integrated from t = 1 to 0 with a solver: the FM sampler and the teacher's. */
-export function odeSample(u: VelocityFn, noise: Tensor, steps: number, solver: 'euler' | 'midpoint' | 'heun'): SampleResult {
+export function odeSample(
+  u: VelocityFn,
+  noise: Tensor,
+  steps: number,
+  solver: 'euler' | 'midpoint' | 'heun',
+): SampleResult {
   const path = odePath(u, noise, 1, 0, steps, solver);
   return { samples: path[path.length - 1], trajectory: stackPoints(path), nfe: steps * evalsPerStep(solver) };
 }

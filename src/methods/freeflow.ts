@@ -16,17 +16,54 @@ export const freeflowSchema = z.object({
     .describe(
       "stopGradient: || F - sg(u_T(f, 1 - d) - d dF/dd) || (the paper's form); residual: || F + d dF/dd - u_T(f, 1 - d) || with gradients through the JVP and the teacher's input (the seed's form)",
     ),
-  deltaDist: z.enum(['uniform', 'logitNormal']).default('uniform').describe('distribution of the jump length d = 1 - s'),
+  deltaDist: z
+    .enum(['uniform', 'logitNormal'])
+    .default('uniform')
+    .describe('distribution of the jump length d = 1 - s'),
   deltaMean: z.number().min(-3).max(3).default(0).describe('logit-normal mean of d'),
   deltaStd: z.number().min(0.1).max(3).default(1).describe('logit-normal std of d'),
-  corrector: z.boolean().default(true).describe('distribution-matching corrector with an online fake FM net (off: predictor only)'),
-  predictorShare: z.number().min(0.05).max(0.95).default(0.75).describe('share of the batch used by the predictor; the rest by the corrector'),
-  correctorWeight: z.number().min(0).max(10).default(1).describe('weight of the (per-sample normalised) corrector term'),
-  correctorMean: z.number().min(-3).max(3).default(0.8).describe('logit-normal mean of the corrector noise level r (biased to high noise)'),
-  correctorStd: z.number().min(0.1).max(3).default(1).describe('logit-normal std of the corrector noise level r'),
-  weightPower: z.number().min(0).max(2).default(1).describe('per-sample weight 1 / (||D||^2 / dim + eps)^k: the power k (0: off)'),
+  corrector: z
+    .boolean()
+    .default(true)
+    .describe('distribution-matching corrector with an online fake FM net (off: predictor only)'),
+  predictorShare: z
+    .number()
+    .min(0.05)
+    .max(0.95)
+    .default(0.75)
+    .describe('share of the batch used by the predictor; the rest by the corrector'),
+  correctorWeight: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(1)
+    .describe('weight of the (per-sample normalised) corrector term'),
+  correctorMean: z
+    .number()
+    .min(-3)
+    .max(3)
+    .default(0.8)
+    .describe('logit-normal mean of the corrector noise level r (biased to high noise)'),
+  correctorStd: z
+    .number()
+    .min(0.1)
+    .max(3)
+    .default(1)
+    .describe('logit-normal std of the corrector noise level r'),
+  weightPower: z
+    .number()
+    .min(0)
+    .max(2)
+    .default(1)
+    .describe('per-sample weight 1 / (||D||^2 / dim + eps)^k: the power k (0: off)'),
   weightEps: z.number().min(1e-6).max(1).default(0.01).describe('per-sample weight eps'),
-  fakeUpdates: z.number().int().min(1).max(10).default(1).describe('updates of the fake FM net per student step'),
+  fakeUpdates: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(1)
+    .describe('updates of the fake FM net per student step'),
 });
 export type FreeFlowParams = z.infer<typeof freeflowSchema>;
 
@@ -52,14 +89,21 @@ export const studentJump = (net: FlowMapFn, zPrior: Tensor, d: Tensor): Tensor =
 };
 
 /** Predictor: the optimality condition F + d dF/dd = u_T(f(z, d), 1 - d) on prior samples. */
-export function predictorLoss(ctx: LossContext<FreeFlowParams>, n: number): { loss: Tensor; residual: Tensor } {
+export function predictorLoss(
+  ctx: LossContext<FreeFlowParams>,
+  n: number,
+): { loss: Tensor; residual: Tensor } {
   const p = ctx.params;
   const zPrior = ctx.random([n, ctx.dim], 'normal');
   const d = sampleTimes(ctx.random, n, p.deltaDist, p.deltaMean, p.deltaStd);
   const one = filled(d.shape, 1);
   const s = sub(1, d);
   // dF/dd = -dF/ds: tangent (0, 0, -1) on (x, t, s).
-  const { out, tangents } = jvp((xx, tt, ss) => ctx.nets.net(xx, tt, ss), [zPrior, one, s], [null, null, filled(s.shape, -1)]);
+  const { out, tangents } = jvp(
+    (xx, tt, ss) => ctx.nets.net(xx, tt, ss),
+    [zPrior, one, s],
+    [null, null, filled(s.shape, -1)],
+  );
   const F = out[0];
   const dFdd = tangents[0] ?? filled(F.shape, 0);
   const f = flowMapFrom(zPrior, one, s, F);
@@ -123,21 +167,31 @@ export const freeflow = defineMethod({
   id: 'freeflow',
   title: 'FreeFlow (data-free)',
   paper: '2511.19428',
-  objective: '|| F(z, 1, 1 - d) - sg(u_T(f, 1 - d) - d dF/dd) ||^2 on z ~ N(0, I) + corrector (v_fake - u_T) . dx_r/dtheta',
+  objective:
+    '|| F(z, 1, 1 - d) - sg(u_T(f, 1 - d) - d dF/dd) ||^2 on z ~ N(0, I) + corrector (v_fake - u_T) . dx_r/dtheta',
   schema: freeflowSchema,
   usesData: false,
   needsTeacher: () => true,
   networks: {
     teacher: teacherNetwork,
-    net: { description: 'the student flow map from the prior, F(z, 1, 1 - d)', kind: 'flowMap', init: { copyOf: 'teacher' } },
-    fake: { description: "online FM net of the student's re-noised samples (corrector)", kind: 'flowMap', init: { copyOf: 'teacher' } },
+    net: {
+      description: 'the student flow map from the prior, F(z, 1, 1 - d)',
+      kind: 'flowMap',
+      init: { copyOf: 'teacher' },
+    },
+    fake: {
+      description: "online FM net of the student's re-noised samples (corrector)",
+      kind: 'flowMap',
+      init: { copyOf: 'teacher' },
+    },
   },
   sampleNetwork: 'net',
   stages: [
     teacherStage(),
     {
       name: 'student',
-      description: "data-free distillation from prior samples: predictor along the teacher's path, corrector on the marginals",
+      description:
+        "data-free distillation from prior samples: predictor along the teacher's path, corrector on the marginals",
       steps: 'train',
       reads: ['teacher', 'fake'],
       main: { name: 'net', trains: ['net'], buildLoss: studentLoss },
@@ -161,7 +215,8 @@ export const freeflow = defineMethod({
   sample: (ctx, noise, req) => {
     const n = noise.shape[0];
     const path = [noise];
-    for (let i = 1; i <= req.steps; i++) path.push(studentJump(ctx.net, noise, filled([n, 1], i / req.steps)));
+    for (let i = 1; i <= req.steps; i++)
+      path.push(studentJump(ctx.net, noise, filled([n, 1], i / req.steps)));
     return { samples: path[path.length - 1], trajectory: stackPoints(path), nfe: 1 };
   },
 });

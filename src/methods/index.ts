@@ -21,11 +21,21 @@ export { diagonal, flowMap, interpolate, odePath, flowMapPath, uniformGrid } fro
 export { normalCdf, normalQuantile, tvmTimes, logitNormalTimes, uniformTimes } from './times.ts';
 
 /** All methods, in the order the UI lists them. */
-export const METHODS: readonly Method[] = [fm, flowmap, meanflow, tvm, freeflow] as unknown as readonly Method[];
+export const METHODS: readonly Method[] = [
+  fm,
+  flowmap,
+  meanflow,
+  tvm,
+  freeflow,
+] as unknown as readonly Method[];
 
 export function methodById(id: string): Method {
   const m = METHODS.find((x) => x.id === id);
-  if (!m) throw new UnknownMethodError(id, METHODS.map((x) => x.id));
+  if (!m)
+    throw new UnknownMethodError(
+      id,
+      METHODS.map((x) => x.id),
+    );
   return m;
 }
 
@@ -42,7 +52,10 @@ export function resolveParams(method: Method, params: Record<string, unknown>): 
 }
 
 /** `resolveParams` for an experiment config ({ method, params }). */
-export function resolveMethodParams(config: { method: string; params: Record<string, unknown> }): Record<string, unknown> {
+export function resolveMethodParams(config: {
+  method: string;
+  params: Record<string, unknown>;
+}): Record<string, unknown> {
   return resolveParams(methodById(config.method), config.params);
 }
 

@@ -20,16 +20,28 @@ export const meanflowSchema = z.object({
     .min(0)
     .max(1)
     .default(0.75)
-    .describe('share of the batch with r = t (plain FM rows): 0.75 in the ImageNet code, 0.25 in the CIFAR code'),
-  adaptiveP: z.number().min(0).max(2).default(1).describe('adaptive weight power p: w = 1 / sg((loss + eps)^p); 0 is plain MSE'),
-  adaptiveEps: z.number().min(1e-8).max(1).default(0.01).describe('adaptive weight eps (ImageNet 0.01; CIFAR 1e-3)'),
+    .describe(
+      'share of the batch with r = t (plain FM rows): 0.75 in the ImageNet code, 0.25 in the CIFAR code',
+    ),
+  adaptiveP: z
+    .number()
+    .min(0)
+    .max(2)
+    .default(1)
+    .describe('adaptive weight power p: w = 1 / sg((loss + eps)^p); 0 is plain MSE'),
+  adaptiveEps: z
+    .number()
+    .min(1e-8)
+    .max(1)
+    .default(0.01)
+    .describe('adaptive weight eps (ImageNet 0.01; CIFAR 1e-3)'),
   jvpVelocityMix: z
     .number()
     .min(0)
     .max(1)
     .default(1)
     .describe(
-      'velocity in the JVP tangent: 1 = conditional v = e - x (official); 0 = the model\'s own sg(F(z, t, t)) (a control variate, 2605.09235)',
+      "velocity in the JVP tangent: 1 = conditional v = e - x (official); 0 = the model's own sg(F(z, t, t)) (a control variate, 2605.09235)",
     ),
 });
 export type MeanFlowParams = z.infer<typeof meanflowSchema>;
@@ -65,7 +77,11 @@ export const meanflow = defineMethod({
   usesData: true,
   needsTeacher: () => false,
   networks: {
-    net: { description: 'the average velocity F(z, t, r) (u(z, r, t) in the paper)', kind: 'flowMap', init: 'fresh' },
+    net: {
+      description: 'the average velocity F(z, t, r) (u(z, r, t) in the paper)',
+      kind: 'flowMap',
+      init: 'fresh',
+    },
   },
   sampleNetwork: 'net',
   stages: [
@@ -93,7 +109,11 @@ export const meanflow = defineMethod({
             tangent = add(mul(v, p.jvpVelocityMix), mul(own, 1 - p.jvpVelocityMix));
           }
           // d/dt F(z_t, t, r) along dz/dt = v: tangent (v, 1, 0) on the inputs (z, t, r).
-          const { out, tangents } = jvp((zz, tt, rr) => net(zz, tt, rr), [zt, t, r], [tangent, filled(t.shape, 1), null]);
+          const { out, tangents } = jvp(
+            (zz, tt, rr) => net(zz, tt, rr),
+            [zt, t, r],
+            [tangent, filled(t.shape, 1), null],
+          );
           const F = out[0];
           const dFdt = tangents[0] ?? filled(F.shape, 0);
           const target = stopGradient(sub(v, mul(sub(t, r), dFdt)));

@@ -36,12 +36,24 @@ export const logitNormalTimes = (random: Rand, batch: number, mu: number, sigma:
 export type TimeDistribution = 'uniform' | 'logitNormal';
 
 /** One column of times from a named distribution. */
-export function sampleTimes(random: Rand, batch: number, dist: TimeDistribution, mu: number, sigma: number): Tensor {
+export function sampleTimes(
+  random: Rand,
+  batch: number,
+  dist: TimeDistribution,
+  mu: number,
+  sigma: number,
+): Tensor {
   return dist === 'uniform' ? uniformTimes(random, batch) : logitNormalTimes(random, batch, mu, sigma);
 }
 
 /** Two independent draws sorted so that t >= r (MeanFlow's `sample_tr`). */
-export function sortedPair(random: Rand, batch: number, dist: TimeDistribution, mu: number, sigma: number): { t: Tensor; r: Tensor } {
+export function sortedPair(
+  random: Rand,
+  batch: number,
+  dist: TimeDistribution,
+  mu: number,
+  sigma: number,
+): { t: Tensor; r: Tensor } {
   const a = sampleTimes(random, batch, dist, mu, sigma);
   const b = sampleTimes(random, batch, dist, mu, sigma);
   return { t: maximum(a, b), r: minimum(a, b) };
@@ -68,8 +80,8 @@ function poly(x: Tensor, c: readonly number[]): Tensor {
 
 // erfc(z) ~ t exp(-z^2 + P(t)), t = 1 / (1 + z / 2), fractional error < 1.2e-7 (Numerical Recipes, erfcc).
 const ERFC = [
-  0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368,
-  -1.26551223,
+  0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196,
+  1.00002368, -1.26551223,
 ];
 
 /** The standard normal CDF Phi(x), elementwise (relative error < 1.2e-7 in both tails). */
@@ -81,9 +93,17 @@ export function normalCdf(x: Tensor): Tensor {
 }
 
 // Acklam's rational approximations of the normal quantile (relative error < 1.15e-9).
-const ACKLAM_A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-const ACKLAM_B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572, 1];
-const ACKLAM_C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549671010429842, 4.374664141464968, 2.938163982698783];
+const ACKLAM_A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const ACKLAM_B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572, 1,
+];
+const ACKLAM_C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
 const ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416, 1];
 const ACKLAM_LOW = 0.02425;
 
@@ -112,7 +132,14 @@ export interface TvmTimes {
  * normal in logit space: logit(1 - gap) = -logit(gap), exactly), t = min(s + gap, 1),
  * s' ~ sigmoid(N(sMean, sStd)).
  */
-export function tvmTimes(random: Rand, batch: number, sMean: number, sStd: number, gapMean: number, gapStd: number): TvmTimes {
+export function tvmTimes(
+  random: Rand,
+  batch: number,
+  sMean: number,
+  sStd: number,
+  gapMean: number,
+  gapStd: number,
+): TvmTimes {
   const gapLogit = add(mul(random([batch, 1], 'normal'), gapStd), gapMean);
   const gap = sigmoid(gapLogit);
   const bound = div(sub(neg(gapLogit), sMean), sStd); // standardised logit(1 - gap)

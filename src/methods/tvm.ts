@@ -9,9 +9,19 @@ import { defineMethod } from './method.ts';
 import { tvmTimes } from './times.ts';
 
 export const tvmSchema = z.object({
-  sMean: z.number().min(-3).max(3).default(-0.4).describe('logit-normal mean of the terminal time s and of s\' (official -0.4)'),
-  sStd: z.number().min(0.1).max(3).default(1).describe('logit-normal std of s and s\' (official 1.0)'),
-  gapMean: z.number().min(-3).max(3).default(-0.8).describe('logit-normal mean of the gap t - s (official -0.8)'),
+  sMean: z
+    .number()
+    .min(-3)
+    .max(3)
+    .default(-0.4)
+    .describe("logit-normal mean of the terminal time s and of s' (official -0.4)"),
+  sStd: z.number().min(0.1).max(3).default(1).describe("logit-normal std of s and s' (official 1.0)"),
+  gapMean: z
+    .number()
+    .min(-3)
+    .max(3)
+    .default(-0.8)
+    .describe('logit-normal mean of the gap t - s (official -0.8)'),
   gapStd: z.number().min(0.1).max(3).default(1).describe('logit-normal std of the gap t - s (official 1.0)'),
   targetEma: z
     .number()
@@ -19,11 +29,18 @@ export const tvmSchema = z.object({
     .max(0.9999)
     .default(0.99)
     .describe('EMA decay of the target network F_ema that gives the terminal velocity (official 0.99)'),
-  fmWeight: z.number().min(0).max(10).default(1).describe('weight of the flow-matching anchor term at s\' (official 1)'),
+  fmWeight: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(1)
+    .describe("weight of the flow-matching anchor term at s' (official 1)"),
   detachJvp: z
     .boolean()
     .default(false)
-    .describe('stop the gradient through dF/ds (official option detach_jvp, off: gradients flow through the JVP)'),
+    .describe(
+      'stop the gradient through dF/ds (official option detach_jvp, off: gradients flow through the JVP)',
+    ),
   beta1: z.number().min(0).max(0.9999).default(0.9).describe('AdamW beta1 (official 0.9)'),
   beta2: z.number().min(0).max(0.99999).default(0.95).describe('AdamW beta2 (official 0.95)'),
 });
@@ -68,7 +85,11 @@ export const tvm = defineMethod({
           const zt = interpolate(x, e, t);
           const net = ctx.nets.net;
           // dF/ds: JVP with tangent (0, 0, 1) on (x, t, s); reverse mode later differentiates through it.
-          const { out, tangents } = jvp((xx, tt, ss) => net(xx, tt, ss), [zt, t, s], [null, null, filled(s.shape, 1)]);
+          const { out, tangents } = jvp(
+            (xx, tt, ss) => net(xx, tt, ss),
+            [zt, t, s],
+            [null, null, filled(s.shape, 1)],
+          );
           const F = out[0];
           let dFds = tangents[0] ?? filled(F.shape, 0);
           if (p.detachJvp) dFds = stopGradient(dFds);
