@@ -18,7 +18,12 @@ export interface CpuContext {
   step: number;
 }
 
-type CpuRule<P extends Prim> = (node: Node<P>, xs: Float64Array[], ctx: CpuContext, feeds: Record<string, Float64Array>) => Float64Array[];
+type CpuRule<P extends Prim> = (
+  node: Node<P>,
+  xs: Float64Array[],
+  ctx: CpuContext,
+  feeds: Record<string, Float64Array>,
+) => Float64Array[];
 
 const unaryCpu: { [op in UnaryOp]: (x: number) => number } = {
   neg: (x) => -x,
@@ -46,14 +51,21 @@ const shapes = (node: Node) => node.inputs.map((t) => t.shape);
 const out0 = (node: Node) => node.outputs[0].shape;
 
 /** x W^T + b, W:[out, in]. */
-function preActivation(x: Float64Array, w: Float64Array, b: Float64Array, xs: Shape, ws: Shape): Float64Array {
+function preActivation(
+  x: Float64Array,
+  w: Float64Array,
+  b: Float64Array,
+  xs: Shape,
+  ws: Shape,
+): Float64Array {
   const pre = matmulArrays(x, xs, w, ws, false, true);
   const n = ws[0];
   for (let i = 0; i < pre.length; i++) pre[i] += b[i % n];
   return pre;
 }
 
-const act = (pre: Float64Array, a: Activation, order: 0 | 1 | 2 | 3) => pre.map((v) => activationCpu(v, a, order));
+const act = (pre: Float64Array, a: Activation, order: 0 | 1 | 2 | 3) =>
+  pre.map((v) => activationCpu(v, a, order));
 
 const cpuRules: { [P in Prim]: CpuRule<P> } = {
   [Prim.Input]: (node, _xs, _ctx, feeds) => {
@@ -84,12 +96,16 @@ const cpuRules: { [P in Prim]: CpuRule<P> } = {
   [Prim.BroadcastTo]: (node, xs) => [mapN(xs, shapes(node), out0(node), (v) => v)],
   [Prim.Reshape]: (_node, [x]) => [x],
   [Prim.Concat]: (node, xs) => [concatArrays(xs, shapes(node), node.params.axis, out0(node))],
-  [Prim.Slice]: (node, [x]) => [sliceArray(x, shapes(node)[0], node.params.axis, node.params.start, node.params.size)],
+  [Prim.Slice]: (node, [x]) => [
+    sliceArray(x, shapes(node)[0], node.params.axis, node.params.start, node.params.size),
+  ],
   [Prim.Matmul]: (node, [a, b]) => {
     const [as, bs] = shapes(node);
     return [matmulArrays(a, as, b, bs, node.params.transA, node.params.transB)];
   },
-  [Prim.Dense]: (node, [x, w, b]) => [act(preActivation(x, w, b, ...(shapes(node) as [Shape, Shape])), node.params.act, 0)],
+  [Prim.Dense]: (node, [x, w, b]) => [
+    act(preActivation(x, w, b, ...(shapes(node) as [Shape, Shape])), node.params.act, 0),
+  ],
   [Prim.DenseJvp]: (node, [x, xd, w, b]) => {
     const [xs, , ws] = shapes(node);
     const pre = preActivation(x, w, b, xs, ws);
@@ -117,7 +133,11 @@ const cpuRules: { [P in Prim]: CpuRule<P> } = {
  * `ctx` gives the seed and step counter of `random` and `sampleData` nodes. Fed arrays are never
  * modified; a returned array may be a fed array itself (an output that is an input).
  */
-export function evalCpu(outputs: Tensor[], feeds: Record<string, Float64Array>, ctx: CpuContext): Float64Array[] {
+export function evalCpu(
+  outputs: Tensor[],
+  feeds: Record<string, Float64Array>,
+  ctx: CpuContext,
+): Float64Array[] {
   const values = new Map<Tensor, Float64Array>();
   for (const node of topoSort(outputs)) {
     const xs = node.inputs.map((t) => values.get(t)!);

@@ -34,7 +34,9 @@ export function jvp(
 /** The same transformation on a graph already built: `outputs` as functions of the tensors `primals`. */
 export function jvpOfGraph(outputs: Tensor[], primals: Tensor[], tangents: (Tensor | null)[]): JvpResult {
   if (primals.length !== tangents.length) {
-    throw new ShapeError(`jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent (or null) per primal`);
+    throw new ShapeError(
+      `jvp: ${primals.length} primals but ${tangents.length} tangents; give one tangent (or null) per primal`,
+    );
   }
   const newPrimal = new Map<Tensor, Tensor>();
   const tangent = new Map<Tensor, Tensor | null>();
@@ -67,4 +69,3 @@ export function jvpOfGraph(outputs: Tensor[], primals: Tensor[], tangents: (Tens
     tangents: outputs.map((o) => tangent.get(o) ?? null),
   };
 }
-

@@ -44,7 +44,12 @@ const linearJvp =
   <P extends Prim>(apply: (node: Node<P>, dots: Tensor[]) => Tensor): JvpRule<P> =>
   (node, xs, dots) => ({
     primals: reemit(node, xs),
-    tangents: [apply(node, dots.map((d, i) => d ?? zeros(node.inputs[i].shape)))],
+    tangents: [
+      apply(
+        node,
+        dots.map((d, i) => d ?? zeros(node.inputs[i].shape)),
+      ),
+    ],
   });
 
 /** A bilinear op f(a, b): tangent f(a', b) + f(a, b'), a zero tangent drops its term. */
@@ -105,7 +110,11 @@ export const jvpRules: { [P in Prim]: JvpRule<P> } = {
   [Prim.Unary]: (node, xs, dots) =>
     node.params.op === 'neg'
       ? { primals: reemit(node, xs), tangents: [negOpt(dots[0])] }
-      : chainJvp<Prim.Unary>((n, x, y) => unaryDerivative[n.params.op as Exclude<UnaryOp, 'neg'>](x, y))(node, xs, dots),
+      : chainJvp<Prim.Unary>((n, x, y) => unaryDerivative[n.params.op as Exclude<UnaryOp, 'neg'>](x, y))(
+          node,
+          xs,
+          dots,
+        ),
   // d act^(k)(x) = act^(k+1)(x) x'
   [Prim.Activation]: chainJvp((n, x) => nextDerivative(x, n.params.act, n.params.order)),
   [Prim.Binary]: (node, [a, b], [da, db]) => {
@@ -165,17 +174,22 @@ export const jvpRules: { [P in Prim]: JvpRule<P> } = {
     const act = node.params.act;
     const [y, yd] = reemit(node, xs);
     const pre = dense(x, w, b, 'identity');
-    const preDot = addOpt(addOpt(dx && matmul(dx, w, { transB: true }), dw && matmul(x, dw, { transB: true })), db);
+    const preDot = addOpt(
+      addOpt(dx && matmul(dx, w, { transB: true }), dw && matmul(x, dw, { transB: true })),
+      db,
+    );
     const qDot = addOpt(dxd && matmul(dxd, w, { transB: true }), dw && matmul(xd, dw, { transB: true }));
     const fullPreDot = preDot && toShape(preDot, y.shape);
     const d2 = nextDerivative(pre, act, 1);
     const term1 = d2 === 0 ? null : scale(d2, fullPreDot && mul(fullPreDot, matmul(xd, w, { transB: true })));
     const term2 = scale(nextDerivative(pre, act, 0), qDot);
-    return { primals: [y, yd], tangents: [scale(nextDerivative(pre, act, 0), fullPreDot), addOpt(term1, term2)] };
+    return {
+      primals: [y, yd],
+      tangents: [scale(nextDerivative(pre, act, 0), fullPreDot), addOpt(term1, term2)],
+    };
   },
   [Prim.StopGradient]: zeroJvp(),
   [Prim.Adam]: () => {
     throw new NotDifferentiableError(Prim.Adam, 'a tangent reached an optimizer update');
   },
 };
-

@@ -18,7 +18,9 @@ export type { VjpRule };
  */
 export function vjp(outputs: Tensor[], cotangents: Tensor[], wrt: Tensor[]): Tensor[] {
   if (outputs.length !== cotangents.length) {
-    throw new ShapeError(`vjp: ${outputs.length} outputs but ${cotangents.length} cotangents; give one per output`);
+    throw new ShapeError(
+      `vjp: ${outputs.length} outputs but ${cotangents.length} cotangents; give one per output`,
+    );
   }
   const nodes = topoSort(outputs);
   // Tensors that depend on a wrt tensor through differentiable edges.
@@ -57,7 +59,9 @@ export class NotScalarError extends ShapeError {
 /** d loss / d wrt for a scalar loss (shape []). */
 export function grad(loss: Tensor, wrt: Tensor[]): Tensor[] {
   if (loss.rank !== 0) {
-    throw new NotScalarError(`grad needs a scalar loss (shape []), got [${loss.shape}]: reduce it with sum() or mean()`);
+    throw new NotScalarError(
+      `grad needs a scalar loss (shape []), got [${loss.shape}]: reduce it with sum() or mean()`,
+    );
   }
   return vjp([loss], [constant(1)], wrt);
 }

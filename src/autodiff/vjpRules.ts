@@ -5,7 +5,7 @@
  */
 import { type Node, type Tensor } from './graph.ts';
 import { NotDifferentiableError } from './errors.ts';
-import { nextDerivative, scale, sign, unaryDerivative } from './jvpRules.ts';
+import { nextDerivative, scale, unaryDerivative } from './jvpRules.ts';
 import {
   broadcastTo,
   concat,
@@ -24,7 +24,11 @@ import {
 import { Prim, type UnaryOp } from './prims.ts';
 import { addOpt, keptShape, unbroadcast, zeros } from './symbolic.ts';
 
-export type VjpRule<P extends Prim> = (node: Node<P>, cotangents: (Tensor | null)[], needs: boolean[]) => (Tensor | null)[];
+export type VjpRule<P extends Prim> = (
+  node: Node<P>,
+  cotangents: (Tensor | null)[],
+  needs: boolean[],
+) => (Tensor | null)[];
 
 /** A leaf or a primitive without derivative: no cotangent flows to any input. */
 const zeroVjp =
@@ -34,10 +38,13 @@ const zeroVjp =
 
 /** Elementwise y = f(x): xbar = ybar f'(x). */
 const chainVjp =
-  <P extends Prim>(deriv: (node: Node<P>, x: Tensor, y: Tensor) => ReturnType<typeof nextDerivative>): VjpRule<P> =>
+  <P extends Prim>(
+    deriv: (node: Node<P>, x: Tensor, y: Tensor) => ReturnType<typeof nextDerivative>,
+  ): VjpRule<P> =>
   (node, [g]) => [scale(deriv(node, node.inputs[0], node.outputs[0]), g)];
 
-const unbroadcastOpt = (g: Tensor | null, shape: readonly number[]) => (g === null ? null : unbroadcast(g, shape));
+const unbroadcastOpt = (g: Tensor | null, shape: readonly number[]) =>
+  g === null ? null : unbroadcast(g, shape);
 
 export const vjpRules: { [P in Prim]: VjpRule<P> } = {
   [Prim.Input]: zeroVjp(),
@@ -47,7 +54,12 @@ export const vjpRules: { [P in Prim]: VjpRule<P> } = {
   [Prim.Unary]: (node, [g]) =>
     node.params.op === 'neg'
       ? [neg(g!)]
-      : [mul(g!, unaryDerivative[node.params.op as Exclude<UnaryOp, 'neg'>](node.inputs[0], node.outputs[0]))],
+      : [
+          mul(
+            g!,
+            unaryDerivative[node.params.op as Exclude<UnaryOp, 'neg'>](node.inputs[0], node.outputs[0]),
+          ),
+        ],
   // xbar = ybar act^(k+1)(x)
   [Prim.Activation]: chainVjp((n, x) => nextDerivative(x, n.params.act, n.params.order)),
   [Prim.Binary]: (node, [g], needs) => {
@@ -125,8 +137,12 @@ export const vjpRules: { [P in Prim]: VjpRule<P> } = {
     const [a, b] = node.inputs;
     const { transA, transB } = node.params;
     const gg = g!;
-    const abar = transA ? matmul(b, gg, { transA: transB, transB: true }) : matmul(gg, b, { transB: !transB });
-    const bbar = transB ? matmul(gg, a, { transA: true, transB: transA }) : matmul(a, gg, { transA: !transA });
+    const abar = transA
+      ? matmul(b, gg, { transA: transB, transB: true })
+      : matmul(gg, b, { transB: !transB });
+    const bbar = transB
+      ? matmul(gg, a, { transA: true, transB: transA })
+      : matmul(a, gg, { transA: !transA });
     return [needs[0] ? abar : null, needs[1] ? bbar : null];
   },
   // prebar = ybar act'(pre); xbar = prebar W, Wbar = prebar^T x, bbar = sum_rows prebar

@@ -22,7 +22,8 @@ export interface FlowNetOptions {
 
 export const DEFAULT_FOURIER_FREQS = 4;
 
-export const fourierFrequencies = (k: number): number[] => Array.from({ length: k }, (_, i) => Math.PI * 2 ** i);
+export const fourierFrequencies = (k: number): number[] =>
+  Array.from({ length: k }, (_, i) => Math.PI * 2 ** i);
 
 /** Width of the feature vector fed to the MLP (x, times, then `condDim` conditioning features). */
 export function flowNetInDim(opts: Omit<FlowNetOptions, 'act'>, condDim = 0): number {
@@ -35,7 +36,13 @@ export function flowNetSpec(
   net: { width: number; depth: number; act: Activation },
   condDim = 0,
 ): ParamSpec[] {
-  return mlpSpec({ inDim: flowNetInDim(opts, condDim), width: net.width, depth: net.depth, outDim: 2, act: net.act });
+  return mlpSpec({
+    inDim: flowNetInDim(opts, condDim),
+    width: net.width,
+    depth: net.depth,
+    outDim: 2,
+    act: net.act,
+  });
 }
 
 /** [sin(w_k u) for k] ++ [cos(w_k u) for k], u: [B, 1]. */
@@ -47,7 +54,11 @@ function fourier(u: Tensor, k: number): Tensor[] {
 /** The input features of F(x, t, s), before the conditioning inputs. */
 export function flowFeatures(x: Tensor, t: Tensor, s: Tensor, opts: Omit<FlowNetOptions, 'act'>): Tensor[] {
   const b = x.shape[0];
-  for (const [name, v, d] of [['x', x, 2], ['t', t, 1], ['s', s, 1]] as const) {
+  for (const [name, v, d] of [
+    ['x', x, 2],
+    ['t', t, 1],
+    ['s', s, 1],
+  ] as const) {
     if (v.rank !== 2 || v.shape[0] !== b || v.shape[1] !== d) {
       throw new NetworkShapeError(`flowNet: ${name} must be [${b}, ${d}], got [${v.shape}]`);
     }
@@ -71,6 +82,13 @@ export function flowNet(
 }
 
 /** The flow map f(x, t, s) = x + (s - t) F(x, t, s). */
-export function flowMap(params: ParamTensors, x: Tensor, t: Tensor, s: Tensor, opts: FlowNetOptions, cond: Tensor[] = []) {
+export function flowMap(
+  params: ParamTensors,
+  x: Tensor,
+  t: Tensor,
+  s: Tensor,
+  opts: FlowNetOptions,
+  cond: Tensor[] = [],
+) {
   return sub(x, mul(sub(t, s), flowNet(params, x, t, s, opts, cond)));
 }

@@ -31,13 +31,19 @@ export class NetworkShapeError extends Error {
 
 export function mlpSpec(cfg: MlpConfig): ParamSpec[] {
   if (cfg.depth < 0 || cfg.width < 1 || cfg.inDim < 1 || cfg.outDim < 1) {
-    throw new NetworkShapeError(`MLP needs inDim, width, outDim >= 1 and depth >= 0, got ${JSON.stringify(cfg)}`);
+    throw new NetworkShapeError(
+      `MLP needs inDim, width, outDim >= 1 and depth >= 0, got ${JSON.stringify(cfg)}`,
+    );
   }
   const dims = [cfg.inDim, ...Array<number>(cfg.depth).fill(cfg.width), cfg.outDim];
   const spec: ParamSpec[] = [];
   for (let i = 0; i + 1 < dims.length; i++) {
     const bound = 1 / Math.sqrt(dims[i]);
-    spec.push({ name: `layers.${i}.weight`, shape: [dims[i + 1], dims[i]], init: { kind: 'uniform', bound } });
+    spec.push({
+      name: `layers.${i}.weight`,
+      shape: [dims[i + 1], dims[i]],
+      init: { kind: 'uniform', bound },
+    });
     spec.push({ name: `layers.${i}.bias`, shape: [dims[i + 1]], init: { kind: 'uniform', bound } });
   }
   return spec;
@@ -47,7 +53,10 @@ export function mlpSpec(cfg: MlpConfig): ParamSpec[] {
 export function layerCount(params: ParamTensors): number {
   let n = 0;
   while (params[`layers.${n}.weight`]) n++;
-  if (n === 0) throw new NetworkShapeError('no `layers.0.weight` in the parameters: build them with mlpSpec + paramInputs');
+  if (n === 0)
+    throw new NetworkShapeError(
+      'no `layers.0.weight` in the parameters: build them with mlpSpec + paramInputs',
+    );
   return n;
 }
 
@@ -58,7 +67,9 @@ export function mlp(params: ParamTensors, x: Tensor, act: Activation): Tensor {
   for (let i = 0; i < n; i++) {
     const w = params[`layers.${i}.weight`];
     if (h.shape[1] !== w.shape[1]) {
-      throw new NetworkShapeError(`layer ${i} expects ${w.shape[1]} input features, got ${h.shape[1]}: check inDim`);
+      throw new NetworkShapeError(
+        `layer ${i} expects ${w.shape[1]} input features, got ${h.shape[1]}: check inDim`,
+      );
     }
     h = dense(h, w, params[`layers.${i}.bias`], i + 1 < n ? act : 'identity');
   }

@@ -45,7 +45,8 @@ export function paramInputs(spec: readonly ParamSpec[], prefix = ''): ParamTenso
 }
 
 /** The tensors of `params` in the order of `spec` (for grad, adam and checkpoints). */
-export const paramList = (spec: readonly ParamSpec[], params: ParamTensors): Tensor[] => spec.map((p) => params[p.name]);
+export const paramList = (spec: readonly ParamSpec[], params: ParamTensors): Tensor[] =>
+  spec.map((p) => params[p.name]);
 
 /** Host values renamed with a prefix, ready to feed the inputs of `paramInputs(spec, prefix)`. */
 export function prefixed(values: ParamValues, prefix: string): ParamValues {
@@ -55,7 +56,11 @@ export function prefixed(values: ParamValues, prefix: string): ParamValues {
 }
 
 /** Exponential moving average as graph ops: p_ema' = d p_ema + (1 - d) p, per tensor. */
-export function emaUpdate(ema: readonly Tensor[], params: readonly Tensor[], decay: number | Tensor): Tensor[] {
+export function emaUpdate(
+  ema: readonly Tensor[],
+  params: readonly Tensor[],
+  decay: number | Tensor,
+): Tensor[] {
   const keep = typeof decay === 'number' ? 1 - decay : add(1, mul(-1, decay));
   return ema.map((e, i) => add(mul(decay, e), mul(keep, params[i])));
 }

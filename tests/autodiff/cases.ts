@@ -23,7 +23,10 @@ export const cases: FdCase[] = [
   ),
   ...BINARY.flatMap((b) => [
     { name: `binary ${b} same shape`, inputs: [{ shape: [2, 3] }, { shape: [2, 3], positive: true }] },
-    { name: `binary ${b} broadcast [3,1,4] [2,4]`, inputs: [{ shape: [3, 1, 4] }, { shape: [2, 4], positive: true }] },
+    {
+      name: `binary ${b} broadcast [3,1,4] [2,4]`,
+      inputs: [{ shape: [3, 1, 4] }, { shape: [2, 4], positive: true }],
+    },
     { name: `binary ${b} broadcast [2,3] []`, inputs: [{ shape: [2, 3] }, { shape: [], positive: true }] },
   ]).map((c, i) => ({ ...c, build: (a, b) => op.binary(BINARY[Math.floor(i / 3)], a, b) }) as FdCase),
   {
@@ -43,14 +46,22 @@ export const cases: FdCase[] = [
   { name: 'reduceMax axis 0', inputs: [{ shape: [4, 3] }], build: (x) => op.max(x, [0]) },
   { name: 'reduceMax keepDims', inputs: [{ shape: [2, 5, 3] }], build: (x) => op.max(x, [1], true) },
   { name: 'broadcastTo [3] -> [2,3]', inputs: [{ shape: [3] }], build: (x) => op.broadcastTo(x, [2, 3]) },
-  { name: 'broadcastTo [2,1] -> [4,2,3]', inputs: [{ shape: [2, 1] }], build: (x) => op.broadcastTo(x, [4, 2, 3]) },
+  {
+    name: 'broadcastTo [2,1] -> [4,2,3]',
+    inputs: [{ shape: [2, 1] }],
+    build: (x) => op.broadcastTo(x, [4, 2, 3]),
+  },
   { name: 'reshape', inputs: [{ shape: [2, 6] }], build: (x) => op.reshape(x, [3, 2, 2]) },
   {
     name: 'concat axis 1',
     inputs: [{ shape: [3, 2] }, { shape: [3, 1] }, { shape: [3, 3] }],
     build: (a, b, c) => op.concat([a, b, c], 1),
   },
-  { name: 'concat axis 0', inputs: [{ shape: [1, 2] }, { shape: [3, 2] }], build: (a, b) => op.concat([a, b], 0) },
+  {
+    name: 'concat axis 0',
+    inputs: [{ shape: [1, 2] }, { shape: [3, 2] }],
+    build: (a, b) => op.concat([a, b], 0),
+  },
   { name: 'slice middle', inputs: [{ shape: [4, 5] }], build: (x) => op.slice(x, 1, 1, 3) },
   { name: 'slice head', inputs: [{ shape: [4, 5] }], build: (x) => op.slice(x, 0, 0, 2) },
   { name: 'slice tail', inputs: [{ shape: [4, 5] }], build: (x) => op.slice(x, 0, 3, 1) },
@@ -65,8 +76,11 @@ export const cases: FdCase[] = [
   ...ACTS.map((a) => ({
     name: `dense ${a}`,
     inputs: [{ shape: [5, 3] }, { shape: [4, 3] }, { shape: [4] }],
-    build: (x: Parameters<typeof op.dense>[0], w: Parameters<typeof op.dense>[0], b: Parameters<typeof op.dense>[0]) =>
-      op.dense(x, w, b, a),
+    build: (
+      x: Parameters<typeof op.dense>[0],
+      w: Parameters<typeof op.dense>[0],
+      b: Parameters<typeof op.dense>[0],
+    ) => op.dense(x, w, b, a),
   })),
   ...ACTS.map((a) => ({
     name: `denseJvp ${a}`,

@@ -58,7 +58,11 @@ describe('transformation errors and edge cases', () => {
   it('seeding the same primal twice adds the tangents', () => {
     const x = input('x', [2]);
     const { tangents } = jvp((a, b) => mul(a, b), [x, x], [input('u', [2]), input('w', [2])]);
-    const [t] = evalCpu([tangents[0]!], { x: Float64Array.of(1, 2), u: Float64Array.of(1, 0), w: Float64Array.of(0, 1) }, CTX);
+    const [t] = evalCpu(
+      [tangents[0]!],
+      { x: Float64Array.of(1, 2), u: Float64Array.of(1, 0), w: Float64Array.of(0, 1) },
+      CTX,
+    );
     expect(Array.from(t)).toEqual([2, 4]); // x x with x' = u + w: 2 x (u + w)
   });
 });

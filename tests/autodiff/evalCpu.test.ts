@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as op from '../../src/autodiff/ops.ts';
-import { evalCpu, grad, input, jvp, MissingFeedError, NotDifferentiableError } from '../../src/autodiff/index.ts';
+import {
+  evalCpu,
+  grad,
+  input,
+  jvp,
+  MissingFeedError,
+  NotDifferentiableError,
+} from '../../src/autodiff/index.ts';
 import { normalAt, uniformAt } from '../../src/engine/cpu/philox.ts';
 import { sampleDataCpu } from '../../src/engine/cpu/sampleData.ts';
 import { activationCpu } from '../../src/engine/activations.ts';
@@ -13,13 +20,15 @@ import { randomArray, rng } from './fd.ts';
 const CTX = { seed: 5, step: 9 };
 const r = rng(99);
 const arr = (n: number) => randomArray(n, r);
-const run = (t: op.TensorLike & object, feeds: Record<string, Float64Array>) => Array.from(evalCpu([t as never], feeds, CTX)[0]);
+const run = (t: op.TensorLike & object, feeds: Record<string, Float64Array>) =>
+  Array.from(evalCpu([t as never], feeds, CTX)[0]);
 
 describe('evalCpu kernels against naive loops', () => {
   it('broadcasting binary [2,1,3] x [4,1]', () => {
     const [a, b] = [arr(6), arr(4)];
     const want: number[] = [];
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 3; k++) want.push(a[i * 3 + k] - b[j]);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 4; j++) for (let k = 0; k < 3; k++) want.push(a[i * 3 + k] - b[j]);
     expect(run(op.sub(input('a', [2, 1, 3]), input('b', [4, 1])), { a, b })).toEqual(want);
   });
 
@@ -41,7 +50,14 @@ describe('evalCpu kernels against naive loops', () => {
 
   it('broadcastTo, concat, slice, select', () => {
     const [a, b, c] = [arr(3), arr(4), arr(2)];
-    expect(run(op.broadcastTo(input('a', [3, 1]), [3, 2]), { a })).toEqual([a[0], a[0], a[1], a[1], a[2], a[2]]);
+    expect(run(op.broadcastTo(input('a', [3, 1]), [3, 2]), { a })).toEqual([
+      a[0],
+      a[0],
+      a[1],
+      a[1],
+      a[2],
+      a[2],
+    ]);
     const cat = run(op.concat([input('b', [2, 2]), input('c', [2, 1])], 1), { b, c });
     expect(cat).toEqual([b[0], b[1], c[0], b[2], b[3], c[1]]);
     expect(run(op.slice(input('b', [2, 2]), 1, 1, 1), { b })).toEqual([b[1], b[3]]);
@@ -56,10 +72,13 @@ describe('evalCpu kernels against naive loops', () => {
         const A = (i: number, p: number) => (transA ? a[p * 2 + i] : a[i * 3 + p]);
         const Bm = (p: number, j: number) => (transB ? b[j * 3 + p] : b[p * 4 + j]);
         const want: number[] = [];
-        for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) want.push([0, 1, 2].reduce((s, p) => s + A(i, p) * Bm(p, j), 0));
+        for (let i = 0; i < 2; i++)
+          for (let j = 0; j < 4; j++) want.push([0, 1, 2].reduce((s, p) => s + A(i, p) * Bm(p, j), 0));
         const ta = input('a', transA ? [3, 2] : [2, 3]);
         const tb = input('b', transB ? [4, 3] : [3, 4]);
-        run(op.matmul(ta, tb, { transA, transB }), { a, b }).forEach((v, i) => expect(v).toBeCloseTo(want[i], 13));
+        run(op.matmul(ta, tb, { transA, transB }), { a, b }).forEach((v, i) =>
+          expect(v).toBeCloseTo(want[i], 13),
+        );
       }
     }
   });
@@ -75,7 +94,13 @@ describe('evalCpu kernels against naive loops', () => {
       const pre = op.add(op.matmul(X, W, { transB: true }), Bv);
       const [y, yd] = op.denseJvp(X, Xd, W, Bv, act);
       const [fused, fusedDot, dense, unfused, unfusedDot] = evalCpu(
-        [y, yd, op.dense(X, W, Bv, act), op.activation(pre, act), op.mul(op.activation(pre, act, 1), op.matmul(Xd, W, { transB: true }))],
+        [
+          y,
+          yd,
+          op.dense(X, W, Bv, act),
+          op.activation(pre, act),
+          op.mul(op.activation(pre, act, 1), op.matmul(Xd, W, { transB: true })),
+        ],
         feeds,
         CTX,
       );
@@ -114,7 +139,13 @@ describe('adam', () => {
     const [p, g] = [input('p', [2]), input('g', [2])];
     const [m, v, step] = [input('m', [2]), input('v', [2]), input('step', [1])];
     const out = op.adam([p], [g], [m], [v], step, H);
-    const feeds = { p: Float64Array.of(1, -2), g: Float64Array.of(0.5, -3), m: new Float64Array(2), v: new Float64Array(2), step: Float64Array.of(1) };
+    const feeds = {
+      p: Float64Array.of(1, -2),
+      g: Float64Array.of(0.5, -3),
+      m: new Float64Array(2),
+      v: new Float64Array(2),
+      step: Float64Array.of(1),
+    };
     const [p1, m1, v1] = evalCpu([out.p[0], out.m[0], out.v[0]], feeds, CTX);
     // step 1 from zero moments: mhat = g, vhat = g^2, update = lr g / (|g| + eps)
     for (let i = 0; i < 2; i++) {
@@ -136,15 +167,26 @@ describe('adam', () => {
     const zs = [input('z0', [1]), input('z1', [2])];
     const out = op.adam(ps, gs, zs, zs, input('step', [1]), { ...H, weightDecay: 0, clipNorm: 1 });
     const feeds = {
-      p0: Float64Array.of(0), p1: Float64Array.of(0, 0), g0: Float64Array.of(3), g1: Float64Array.of(0, 4),
-      z0: new Float64Array(1), z1: new Float64Array(2), step: Float64Array.of(1),
+      p0: Float64Array.of(0),
+      p1: Float64Array.of(0, 0),
+      g0: Float64Array.of(3),
+      g1: Float64Array.of(0, 4),
+      z0: new Float64Array(1),
+      z1: new Float64Array(2),
+      step: Float64Array.of(1),
     };
     const [m0, m1] = evalCpu(out.m, feeds, CTX);
     expect(m0[0]).toBeCloseTo(0.1 * 3 * (1 / (5 + 1e-6)), 12);
     expect(m1[1]).toBeCloseTo(0.1 * 4 * (1 / (5 + 1e-6)), 12);
   });
   it('is not differentiable: a tangent or cotangent reaching it is a named error', () => {
-    const [p, g, m, v, s] = [input('p', [2]), input('g', [2]), input('m', [2]), input('v', [2]), input('s', [1])];
+    const [p, g, m, v, s] = [
+      input('p', [2]),
+      input('g', [2]),
+      input('m', [2]),
+      input('v', [2]),
+      input('s', [1]),
+    ];
     const f = (gg: op.TensorLike & object) => op.adam([p], [gg as never], [m], [v], s, H).p[0];
     expect(() => jvp(f, [g], [input('dg', [2])])).toThrow(NotDifferentiableError);
     expect(() => grad(op.sum(f(g)), [g])).toThrow(NotDifferentiableError);

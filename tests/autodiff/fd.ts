@@ -3,7 +3,15 @@
  * directions (all inputs at once, then each input alone so that the symbolic-zero paths run too).
  */
 import { expect } from 'vitest';
-import { evalCpu, input, jvpOfGraph, sizeOf, vjp, type Shape, type Tensor } from '../../src/autodiff/index.ts';
+import {
+  evalCpu,
+  input,
+  jvpOfGraph,
+  sizeOf,
+  vjp,
+  type Shape,
+  type Tensor,
+} from '../../src/autodiff/index.ts';
 
 export interface InputSpec {
   shape: Shape;

@@ -31,7 +31,13 @@ function tvmCase(opts: FlowNetOptions, withTarget: 'input' | 'ema'): FdCase {
   const spec = flowNetSpec(opts, { width: 6, depth: 2, act: opts.act });
   return {
     name: `TVM ${opts.act} ${opts.timeFeatures} ${withTarget}`,
-    inputs: [...spec.map((p) => ({ shape: p.shape })), { shape: [B, 2] }, { shape: [B, 1] }, { shape: [B, 1] }, { shape: [B, 2] }],
+    inputs: [
+      ...spec.map((p) => ({ shape: p.shape })),
+      { shape: [B, 2] },
+      { shape: [B, 1] },
+      { shape: [B, 1] },
+      { shape: [B, 2] },
+    ],
     build: (...xs: Tensor[]) => {
       const params = Object.fromEntries(spec.map((p, i) => [p.name, xs[i]]));
       const [x, t, s, target] = xs.slice(spec.length);
@@ -55,13 +61,17 @@ describe('gradient of a JVP (reverse over forward)', () => {
     const inCase = tvmCase(opts, 'input');
     const xs = sgCase.inputs.map((spec, i) => input(`x${i}`, spec.shape));
     const r = rng(12);
-    const feeds = Object.fromEntries(sgCase.inputs.map((spec, i) => [`x${i}`, randomArray(sizeOf(spec.shape), r)]));
+    const feeds = Object.fromEntries(
+      sgCase.inputs.map((spec, i) => [`x${i}`, randomArray(sizeOf(spec.shape), r)]),
+    );
     const sgLoss = sgCase.build(...xs) as Tensor;
     const goal = topoSort([sgLoss]).find((n) => n.prim === Prim.StopGradient)!.outputs[0];
     const [goalValue] = evalCpu([goal], feeds, CTX);
     const ys = inCase.inputs.map((spec, i) => input(`y${i}`, spec.shape));
     const inLoss = inCase.build(...ys) as Tensor;
-    const yFeeds: Record<string, Float64Array> = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k.replace('x', 'y'), v]));
+    const yFeeds: Record<string, Float64Array> = Object.fromEntries(
+      Object.entries(feeds).map(([k, v]) => [k.replace('x', 'y'), v]),
+    );
     yFeeds[`y${ys.length - 1}`] = goalValue;
     const n = ys.length - 1;
     const a = evalCpu(grad(sgLoss, xs.slice(0, n)), feeds, CTX);
@@ -79,7 +89,9 @@ describe('gradient of a JVP (reverse over forward)', () => {
     const grads = grad(loss, xs.slice(0, 6));
     const counts = countNodes([loss, ...grads]);
     expect(counts[Prim.DenseJvp]).toBe(3);
-    const orders = topoSort(grads).filter((n) => n.prim === Prim.Activation).map((n) => (n.params as { order: number }).order);
+    const orders = topoSort(grads)
+      .filter((n) => n.prim === Prim.Activation)
+      .map((n) => (n.params as { order: number }).order);
     expect(orders).toContain(2);
     expect(Math.max(...orders)).toBeLessThanOrEqual(2);
   });

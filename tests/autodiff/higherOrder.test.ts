@@ -1,12 +1,26 @@
 /** Transformations composed beyond reverse-over-forward, on a small MLP, against finite differences. */
 import { describe, it } from 'vitest';
-import { constant, grad, jvp, mean, mul, square, sum, type Activation, type Tensor } from '../../src/autodiff/index.ts';
+import {
+  constant,
+  grad,
+  jvp,
+  mean,
+  mul,
+  square,
+  sum,
+  type Activation,
+  type Tensor,
+} from '../../src/autodiff/index.ts';
 import { mlp, mlpSpec } from '../../src/nn/index.ts';
 import { checkJvp, checkVjp, type FdCase } from './fd.ts';
 
 const B = 3;
 
-function mlpCase(act: Activation, build: (net: (x: Tensor) => Tensor, x: Tensor) => Tensor, name: string): FdCase {
+function mlpCase(
+  act: Activation,
+  build: (net: (x: Tensor) => Tensor, x: Tensor) => Tensor,
+  name: string,
+): FdCase {
   const spec = mlpSpec({ inDim: 2, width: 5, depth: 2, outDim: 2, act });
   return {
     name: `${name} (${act})`,

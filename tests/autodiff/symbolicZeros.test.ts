@@ -19,7 +19,8 @@ const net = () => {
   const spec = flowNetSpec({ timeFeatures: 'raw' }, { width: 8, depth: 2, act: 'silu' });
   const params = paramInputs(spec);
   const [x, t, s] = [input('x', [B, 2]), input('t', [B, 1]), input('s', [B, 1])];
-  const f = (xx: Tensor, tt: Tensor, ss: Tensor) => flowNet(params, xx, tt, ss, { timeFeatures: 'raw', act: 'silu' });
+  const f = (xx: Tensor, tt: Tensor, ss: Tensor) =>
+    flowNet(params, xx, tt, ss, { timeFeatures: 'raw', act: 'silu' });
   return { f, x, t, s };
 };
 const ones = (shape: number[]) => broadcastTo(constant(1), shape);

@@ -12,6 +12,7 @@ describe('rule tables', () => {
     expect(typeof cpuRules[p]).toBe('function');
   });
   it('the tables hold nothing but primitives', () => {
-    for (const t of [jvpRules, vjpRules, cpuRules]) expect(Object.keys(t).sort()).toEqual([...ALL_PRIMS].sort());
+    for (const t of [jvpRules, vjpRules, cpuRules])
+      expect(Object.keys(t).sort()).toEqual([...ALL_PRIMS].sort());
   });
 });

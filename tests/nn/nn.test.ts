@@ -41,7 +41,13 @@ function naiveFeatures(x: number[], t: number, s: number, opts: FlowNetOptions):
   const h = t - s;
   if (opts.timeFeatures === 'raw') return [...x, t, h];
   const w = fourierFrequencies(opts.fourierFreqs ?? 4);
-  return [...x, ...w.map((f) => Math.sin(f * t)), ...w.map((f) => Math.cos(f * t)), ...w.map((f) => Math.sin(f * h)), ...w.map((f) => Math.cos(f * h))];
+  return [
+    ...x,
+    ...w.map((f) => Math.sin(f * t)),
+    ...w.map((f) => Math.cos(f * t)),
+    ...w.map((f) => Math.sin(f * h)),
+    ...w.map((f) => Math.cos(f * h)),
+  ];
 }
 
 describe('parameters', () => {
@@ -82,7 +88,11 @@ describe('parameters', () => {
 
   it('emaUpdate is d p_ema + (1 - d) p', () => {
     const [e, p] = [input('e', [3]), input('p', [3])];
-    const [out] = evalCpu(emaUpdate([e], [p], 0.9), { e: Float64Array.of(1, 2, 3), p: Float64Array.of(0, 10, -3) }, CTX);
+    const [out] = evalCpu(
+      emaUpdate([e], [p], 0.9),
+      { e: Float64Array.of(1, 2, 3), p: Float64Array.of(0, 10, -3) },
+      CTX,
+    );
     [0.9, 2.8, 2.4].forEach((v, i) => expect(out[i]).toBeCloseTo(v, 14));
   });
 });
@@ -109,12 +119,25 @@ describe('flow network F(x, t, s)', () => {
         c: randomArray(condDim * B, r),
       };
       const params = paramInputs(spec, 'net.');
-      const [x, t, s, c] = [input('x', [B, 2]), input('t', [B, 1]), input('s', [B, 1]), input('c', [B, condDim])];
-      const [F, f] = evalCpu([flowNet(params, x, t, s, opts, [c]), flowMap(params, x, t, s, opts, [c])], feeds, CTX);
+      const [x, t, s, c] = [
+        input('x', [B, 2]),
+        input('t', [B, 1]),
+        input('s', [B, 1]),
+        input('c', [B, condDim]),
+      ];
+      const [F, f] = evalCpu(
+        [flowNet(params, x, t, s, opts, [c]), flowMap(params, x, t, s, opts, [c])],
+        feeds,
+        CTX,
+      );
       for (let i = 0; i < B; i++) {
         const xi = [feeds.x[2 * i], feeds.x[2 * i + 1]];
         const cond = Array.from(feeds.c.subarray(condDim * i, condDim * (i + 1)));
-        const want = naiveMlp(values, [...naiveFeatures(xi, feeds.t[i], feeds.s[i], opts), ...cond], opts.act);
+        const want = naiveMlp(
+          values,
+          [...naiveFeatures(xi, feeds.t[i], feeds.s[i], opts), ...cond],
+          opts.act,
+        );
         expect(F[2 * i]).toBeCloseTo(want[0], 12);
         expect(F[2 * i + 1]).toBeCloseTo(want[1], 12);
         // f(x, t, s) = x + (s - t) F
@@ -135,7 +158,10 @@ describe('flow network F(x, t, s)', () => {
   it('rejects inputs of the wrong shape with a message that names them', () => {
     const spec = flowNetSpec({ timeFeatures: 'raw' }, { width: 4, depth: 1, act: 'silu' });
     expect(() =>
-      flowNet(paramInputs(spec), input('x', [2, 2]), input('t', [2]), input('s', [2, 1]), { timeFeatures: 'raw', act: 'silu' }),
+      flowNet(paramInputs(spec), input('x', [2, 2]), input('t', [2]), input('s', [2, 1]), {
+        timeFeatures: 'raw',
+        act: 'silu',
+      }),
     ).toThrow(/t must be \[2, 1\]/);
   });
 });

@@ -34,7 +34,12 @@ export function broadcastIndex(shapes: Shape[], out: Shape): Int32Array[] {
   return idx;
 }
 
-export function mapN(xs: Float64Array[], shapes: Shape[], out: Shape, f: (...v: number[]) => number): Float64Array {
+export function mapN(
+  xs: Float64Array[],
+  shapes: Shape[],
+  out: Shape,
+  f: (...v: number[]) => number,
+): Float64Array {
   const n = sizeOf(out);
   if (xs.length === 2 && xs[0].length === n && xs[1].length === n) return xs[0].map((v, k) => f(v, xs[1][k]));
   if (xs.length === 1 && xs[0].length === n) return xs[0].map((v) => f(v));
@@ -49,7 +54,13 @@ export function mapN(xs: Float64Array[], shapes: Shape[], out: Shape, f: (...v: 
 }
 
 /** Reduce over `axes` with (acc, v) -> acc from `init`; output is row-major over the kept axes. */
-export function reduce(x: Float64Array, shape: Shape, axes: number[], init: number, f: (a: number, v: number) => number) {
+export function reduce(
+  x: Float64Array,
+  shape: Shape,
+  axes: number[],
+  init: number,
+  f: (a: number, v: number) => number,
+) {
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const y = new Float64Array(sizeOf(kept)).fill(init);
   const idx = broadcastIndex([kept], shape)[0];
@@ -76,7 +87,13 @@ export function concatArrays(xs: Float64Array[], shapes: Shape[], axis: number, 
   return y;
 }
 
-export function sliceArray(x: Float64Array, shape: Shape, axis: number, start: number, size: number): Float64Array {
+export function sliceArray(
+  x: Float64Array,
+  shape: Shape,
+  axis: number,
+  start: number,
+  size: number,
+): Float64Array {
   const [outer, m, inner] = split(shape, axis);
   const y = new Float64Array(outer * size * inner);
   for (let o = 0; o < outer; o++) {
@@ -86,7 +103,14 @@ export function sliceArray(x: Float64Array, shape: Shape, axis: number, start: n
 }
 
 /** opA(A) . opB(B) with A, B 2-D row-major. */
-export function matmulArrays(a: Float64Array, as: Shape, b: Float64Array, bs: Shape, transA: boolean, transB: boolean) {
+export function matmulArrays(
+  a: Float64Array,
+  as: Shape,
+  b: Float64Array,
+  bs: Shape,
+  transA: boolean,
+  transB: boolean,
+) {
   const [m, k] = transA ? [as[1], as[0]] : [as[0], as[1]];
   const n = transB ? bs[0] : bs[1];
   // element (i, p) of opA(A) is a[i * ai + p * ap]; (p, j) of opB(B) is b[p * bp + j * bj]
