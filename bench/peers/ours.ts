@@ -8,7 +8,7 @@ import { acquireGpu, type GpuContext } from '../../src/engine/index.ts';
 import { Runtime } from '../../src/engine/runtime.ts';
 import type { Tensor } from '../../src/autodiff/index.ts';
 import { OursMissingError } from './errors.ts';
-import { buildStepGraph } from './ourGraph.ts';
+import { buildStepGraph, parameterNames } from './ourGraph.ts';
 import { installNodeGpu } from './gpuSetup.ts';
 import type { Batch, LinearWeights, StepKind } from './problem.ts';
 import type { Implementation, TrainStep } from './step.ts';
@@ -28,7 +28,7 @@ interface CompilerModule {
       feeds: Record<string, Float32Array>;
     },
     rt: Runtime,
-    opts: { seed: number },
+    opts: { seed: number; naive: boolean },
   ): CompiledStep | Promise<CompiledStep>;
 }
 
@@ -50,32 +50,45 @@ async function loadCompiler(): Promise<CompilerModule> {
 let ctx: Promise<GpuContext> | undefined;
 
 /** The one plug: our compiled training step for `kind` on `batch`, from `weights`. */
-export async function ourStep(kind: StepKind, batch: Batch, weights: LinearWeights[]): Promise<TrainStep> {
+export async function ourStep(
+  kind: StepKind,
+  batch: Batch,
+  weights: LinearWeights[],
+  naive = false,
+): Promise<TrainStep> {
   const compiler = await loadCompiler();
   await installNodeGpu();
   ctx ??= acquireGpu();
   const rt = new Runtime(await ctx);
   const graph = buildStepGraph(kind, batch, weights);
   const feeds = Object.fromEntries(Object.entries(graph.feeds).map(([k, v]) => [k, Float32Array.from(v)]));
-  const compiled = await compiler.compileStep(
-    { outputs: { loss: graph.loss }, updates: graph.updates, feeds },
-    rt,
-    {
-      seed: 0,
-    },
-  );
+  const spec = { outputs: { loss: graph.loss }, updates: graph.updates, feeds };
+  const compiled = await compiler.compileStep(spec, rt, { seed: 0, naive });
+  const names = parameterNames(weights.length);
   return {
     run: () => compiled.run(1),
     loss: async () => (await compiled.read('loss'))[0],
     dispatches: compiled.dispatchesPerStep,
     submits: 1,
+    async parameters() {
+      const data = await Promise.all(names.map((n) => compiled.read(n)));
+      return weights.map((w, l) => ({ ...w, weight: data[2 * l], bias: data[2 * l + 1] }));
+    },
     dispose: () => compiled.destroy?.(),
   };
 }
 
 export const ours: Implementation = {
   name: 'ours',
-  version: 'FlowMap Lab (graph compiled to one command buffer)',
+  version: 'FlowMap Lab (step graph compiled to one command buffer)',
   unsupported: () => undefined,
-  makeStep: ourStep,
+  makeStep: (kind, batch, weights) => ourStep(kind, batch, weights),
+};
+
+/** The same graph compiled with one dispatch per primitive and no fusion: the compiler's baseline. */
+export const oursNaive: Implementation = {
+  name: 'ours-naive',
+  version: 'FlowMap Lab (naive: one dispatch per primitive)',
+  unsupported: () => undefined,
+  makeStep: (kind, batch, weights) => ourStep(kind, batch, weights, true),
 };

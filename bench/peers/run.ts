@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { installNodeGpu } from './gpuSetup.ts';
 import { jaxPeer } from './jaxPeer.ts';
 import { tfPeer } from './tfPeer.ts';
-import { ours } from './ours.ts';
+import { ours, oursNaive } from './ours.ts';
 import { measure, scheduleFor } from './measure.ts';
 import { initialWeights, makeBatch, STEP_KINDS, type StepKind } from './problem.ts';
 import { referenceLoss, toNet64 } from './reference.ts';
@@ -18,7 +18,8 @@ import { consoleTable, markdown, records, type Row } from './report.ts';
 import { OursMissingError } from './errors.ts';
 import type { Implementation } from './step.ts';
 
-const IMPLS: Implementation[] = [ours, jaxPeer, tfPeer];
+const IMPLS: Implementation[] = [ours, oursNaive, jaxPeer, tfPeer];
+const DEFAULT_IMPLS = [ours, jaxPeer, tfPeer].map((i) => i.name).join(',');
 
 const program = new Command()
   .name('bench:peers')
@@ -26,7 +27,7 @@ const program = new Command()
   .option('--markdown <file>', 'write the markdown table (for docs/benchmarks.md)')
   .option('--batches <list>', 'batch sizes', '256,1024,4096')
   .option('--kinds <list>', 'steps: fm, meanflow, tvm', STEP_KINDS.join(','))
-  .option('--impls <list>', 'implementations', IMPLS.map((i) => i.name).join(','))
+  .option('--impls <list>', `implementations: ${IMPLS.map((i) => i.name).join(', ')}`, DEFAULT_IMPLS)
   .option('--quick', 'one warm-up, two repetitions of one step (a smoke run)')
   .option('--adapter', 'print the adapter every implementation gets, then exit')
   .parse();
