@@ -160,7 +160,7 @@ export const jvpRules: { [P in Prim]: JvpRule<P> } = {
   // y = act(pre), pre = x W^T + b: y' = act'(pre) (x' W^T + x W'^T + b'); x' rides in the fused DenseJvp
   [Prim.Dense]: (node, [x, w, b], [dx, dw, db]) => {
     const act = node.params.act;
-    const [y, yx] = dx ? denseJvp(x, dx, w, b, act) : [dense(x, w, b, act), null];
+    const [y, yx] = dx ? denseJvp(x, dx, w, b, act) : [reemit(node, [x, w, b])[0], null];
     const extra = addOpt(dw && matmul(x, dw, { transB: true }), db);
     if (extra === null) return { primals: [y], tangents: [yx] };
     const t = scale(nextDerivative(dense(x, w, b, 'identity'), act, 0), toShape(extra, y.shape));

@@ -5,6 +5,7 @@ import {
   broadcastTo,
   constant,
   countNodes,
+  dense,
   input,
   jvp,
   mul,
@@ -63,6 +64,14 @@ describe('symbolic zero tangents', () => {
     // d(t - s) = -1 is folded into a broadcast constant too: the whole tangent input is constants
     expect(isBroadcastConstant(concatNode.inputs[2])).toBe(true);
     expect(counts[Prim.Unary]).toBeUndefined();
+  });
+
+  it('a tangent on the weights only keeps the original dense node as the primal', () => {
+    const [x, w, b] = [input('x', [3, 2]), input('w', [4, 2]), input('b', [4])];
+    const y = dense(x, w, b, 'tanh');
+    const res = jvp(() => y, [w], [input('dw', [4, 2])]);
+    expect(res.out[0]).toBe(y);
+    expect(countNodes([res.tangents[0]!])[Prim.DenseJvp]).toBeUndefined();
   });
 
   it('MeanFlow tangent (v, 1, 1) keeps the network to one fused node per layer', () => {
