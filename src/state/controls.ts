@@ -54,9 +54,12 @@ function numberSpec(name: string, base: ZodInternals, fallback: unknown, help: s
   const d = typeof fallback === 'number' ? fallback : 0;
   const rawMin = finite(base.minValue);
   const rawMax = finite(base.maxValue);
-  // An open lower bound of 0 (z.number().positive()) with a wide range reads best on a log scale.
-  const log = !int && rawMin !== undefined && rawMin <= 0 && rawMax !== undefined && d > 0 && rawMax / d >= 100;
-  const min = log ? Math.min(d, rawMax!) / 1000 : (rawMin ?? Math.min(0, d));
+  // An open lower bound of 0 (z.number().positive()) with a wide range, or a positive range over two decades
+  // or more (widths, batch sizes, step counts), reads best on a log scale.
+  const openLog = !int && rawMin !== undefined && rawMin <= 0 && rawMax !== undefined && d > 0 && rawMax / d >= 100;
+  const wideLog = rawMin !== undefined && rawMin > 0 && rawMax !== undefined && rawMax / rawMin >= 100;
+  const log = openLog || wideLog;
+  const min = openLog ? Math.min(d, rawMax!) / 1000 : (rawMin ?? Math.min(0, d));
   const max = rawMax ?? Math.max(1, Math.abs(d) * 10);
   const step = int ? Math.max(1, Math.round(niceStep(max - min))) : niceStep(max - min);
   return { kind: 'number', name, label: labelOf(name), help, min, max, step: int && max - min <= 100 ? 1 : step, int, log, default: d };

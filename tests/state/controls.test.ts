@@ -37,6 +37,14 @@ describe('controls generated from a zod schema', () => {
     expect(fromSlider(steps, 0.5)).toBe(33);
   });
 
+  it('puts integer ranges over two decades (widths, batch sizes) on a log slider too', () => {
+    const [batch] = controlsFromSchema(z.object({ batch: z.number().int().min(16).max(16384).default(1024) }));
+    if (batch.kind !== 'number') throw new Error('batch must be a number control');
+    expect(batch.log).toBe(true);
+    expect(fromSlider(batch, 0.5)).toBe(512);
+    expect(fromSlider(batch, toSlider(batch, 1024))).toBe(1024);
+  });
+
   it('labels camelCase and snake_case names in words', () => {
     expect(labelOf('weightDecay')).toBe('weight decay');
     expect(labelOf('p_mean')).toBe('p mean');

@@ -1,0 +1,48 @@
+/**
+ * Sample quality against the step: one line per NFE for the chosen metric, the data-vs-data floor at the same
+ * sample size as a dashed line (what a perfect model would score).
+ */
+import { useEffect, useRef } from 'react';
+import { store } from '../store.ts';
+import { baseLayout, LivePlot } from './livePlot.ts';
+
+export const PREFERRED_METRICS = ['sw2', 'energy', 'gridTV'];
+
+export function pickMetric(metrics: Record<string, unknown>): string | undefined {
+  return PREFERRED_METRICS.find((m) => m in metrics) ?? Object.keys(metrics)[0];
+}
+
+export function QualityPlot() {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const layout = baseLayout('sample quality', 'distance to data', true);
+    const plot = new LivePlot(ref.current!, layout);
+    let floor: number | undefined;
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.runId !== prev.runId) {
+        plot.clear();
+        floor = undefined;
+      }
+      const report = s.lastQuality;
+      if (!report || report === prev.lastQuality) return;
+      const metric = pickMetric(report.metrics);
+      if (!metric) return;
+      for (const [nfe, value] of Object.entries(report.metrics[metric])) {
+        plot.append(nfe === 'teacher' ? `${metric} teacher` : `${metric} NFE ${nfe}`, report.step, value, nfe === 'teacher' ? { line: { dash: 'dot', color: '#2a6bd1', width: 1.4 } } : {});
+      }
+      const f = report.floor[metric];
+      if (f !== undefined && f !== floor) {
+        floor = f;
+        plot.relayout({
+          shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: f, y1: f, line: { dash: 'dash', color: '#64748b', width: 1.2 } }],
+          annotations: [{ xref: 'paper', x: 1, y: Math.log10(f), yref: 'y', text: `data floor ${f.toPrecision(2)}`, showarrow: false, xanchor: 'right', yanchor: 'bottom', font: { size: 10, color: '#64748b' } }],
+        });
+      }
+    });
+    return () => {
+      unsubscribe();
+      plot.dispose();
+    };
+  }, []);
+  return <div ref={ref} className="plot" data-testid="quality-plot" />;
+}

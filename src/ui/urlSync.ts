@@ -1,0 +1,42 @@
+/**
+ * Keeps the URL hash and the experiment in step: the hash is read at start and on `hashchange` (someone edited
+ * the link by hand), and rewritten (replaceState, no history spam) when the config changes. Ignored fields of a
+ * link become one visible notice.
+ */
+import { paramsSchemaOf } from '../state/methods.ts';
+import { decodeExperiment, encodeExperiment } from '../state/url.ts';
+import { store } from './store.ts';
+
+let lastWritten = '';
+
+function readHash(): void {
+  const hash = location.hash;
+  if (hash.replace(/^#/, '') === lastWritten) return;
+  if (hash === '' || hash === '#') return;
+  const { config, hide, ignored } = decodeExperiment(hash, paramsSchemaOf);
+  store.getState().load(config, hide);
+  if (ignored.length > 0) store.getState().notify('warning', `Some fields of this link were ignored and use their defaults: ${ignored.join('; ')}.`);
+  writeHash();
+}
+
+function writeHash(): void {
+  const { config, hide } = store.getState();
+  const text = encodeExperiment({ config, hide });
+  if (text === lastWritten) return;
+  lastWritten = text;
+  history.replaceState(null, '', `${location.pathname}${location.search}#${text}`);
+}
+
+/** The link to this experiment, as the Share button copies it. */
+export function shareUrl(): string {
+  const { config, hide } = store.getState();
+  return `${location.origin}${location.pathname}${location.search}#${encodeExperiment({ config, hide })}`;
+}
+
+export function startUrlSync(): void {
+  readHash();
+  store.subscribe((s, prev) => {
+    if (s.config !== prev.config || s.hide !== prev.hide) writeHash();
+  });
+  window.addEventListener('hashchange', readHash);
+}

@@ -1,0 +1,37 @@
+/**
+ * Data samples for the canvas drawn on the GPU by the dataset kernel (src/engine/kernels/sampleData.ts):
+ * used when no training session exists yet, so the page shows the real distribution from the first frame.
+ */
+import type { GpuContext } from '../engine/device.ts';
+import { Runtime, type View } from '../engine/runtime.ts';
+import { sampleDataDispatch } from '../engine/kernels/sampleData.ts';
+import { REFERENCE_STREAM } from '../data/catalogue.ts';
+import type { PointSet } from '../train/session.ts';
+
+/** A stream of its own, apart from the reference samples and from every training stream. */
+export const DISPLAY_STREAM = REFERENCE_STREAM + 0x100;
+
+export class DataPoints {
+  private readonly runtime: Runtime;
+  private out: View | null = null;
+  private key = '';
+  private count = 0;
+
+  constructor(gpu: GpuContext) {
+    this.runtime = new Runtime(gpu);
+  }
+
+  /** `n` samples of `dataset` for `seed`, redrawn only when one of them changes. */
+  points(dataset: string, seed: number, n: number): PointSet {
+    const key = `${dataset}/${seed}/${n}`;
+    if (key !== this.key || !this.out) {
+      if (this.out) this.runtime.release(this.out.buffer);
+      this.out = this.runtime.tensor(2 * n);
+      const step = this.runtime.upload([0]);
+      this.runtime.submit([sampleDataDispatch(this.runtime, { out: this.out, n, dataset, seed, stream: DISPLAY_STREAM, step })]);
+      this.key = key;
+      this.count = n;
+    }
+    return { buffer: this.out.buffer, offset: this.out.offset, count: this.count };
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The run of one experiment inside the worker: creates the session for a config (a burst of config changes -
+ * a slider drag - creates one session, 250 ms after the last), records `stepsPerFrame` steps per frame while
+ * playing, and reads back summaries four times a second and quality reports every few seconds, never waiting.
+ */
+import type { GpuContext } from '../engine/device.ts';
+import type { ExperimentConfig } from '../train/config.ts';
+import type { TrainingSession } from '../train/session.ts';
+import type { FromWorker } from './protocol.ts';
+import type { CreateSession } from './sessionFactory.ts';
+
+const SUMMARY_EVERY_MS = 250;
+const QUALITY_EVERY_MS = 3000;
+const QUALITY_SAMPLES = 2048;
+const REBUILD_DELAY_MS = 250;
+
+export class Training {
+  session: TrainingSession | null = null;
+  private running = false;
+  private stepsPerFrame = 4;
+  private queuedSteps = 0;
+  private generation = 0;
+  private rebuild: ReturnType<typeof setTimeout> | null = null;
+  private summaryInFlight = false;
+  private qualityInFlight = false;
+  private lastSummary = 0;
+  private lastQuality = 0;
+  private qualityStep = -1;
+  private stepsPerSecond = 0;
+  private draws: number[] = [];
+
+  constructor(
+    private readonly gpu: GpuContext,
+    private readonly create: CreateSession,
+    private readonly post: (msg: FromWorker) => void,
+  ) {}
+
+  configure(config: ExperimentConfig): void {
+    const generation = ++this.generation;
+    this.running = false;
+    this.queuedSteps = 0;
+    this.session?.dispose();
+    this.session = null;
+    this.postStatus();
+    if (this.rebuild) clearTimeout(this.rebuild);
+    this.rebuild = setTimeout(() => {
+      this.rebuild = null;
+      this.create(this.gpu, config).then(
+        (session) => {
+          if (generation !== this.generation) return session.dispose();
+          this.session = session;
+          this.qualityStep = -1;
+          this.postStatus();
+        },
+        (e: unknown) => {
+          if (generation === this.generation) this.post({ type: 'notice', level: 'warning', text: `Could not build this experiment: ${e instanceof Error ? e.message : String(e)}` });
+        },
+      );
+    }, REBUILD_DELAY_MS);
+  }
+
+  play(): void {
+    this.running = true;
+    this.postStatus();
+  }
+
+  pause(): void {
+    this.running = false;
+    this.lastQuality = 0; // a fresh quality report for the paused model
+    this.postStatus();
+  }
+
+  stepOnce(steps: number): void {
+    this.running = false;
+    this.queuedSteps += steps;
+  }
+
+  setStepsPerFrame(steps: number): void {
+    this.stepsPerFrame = Math.max(1, Math.min(1000, Math.round(steps)));
+  }
+
+  countDraw(now: number): void {
+    this.draws.push(now);
+    while (this.draws.length > 0 && this.draws[0] < now - 1000) this.draws.shift();
+  }
+
+  /** Called once per frame before drawing. */
+  tick(now: number): void {
+    const s = this.session;
+    if (!s) return;
+    const k = (this.running ? this.stepsPerFrame : 0) + this.queuedSteps;
+    this.queuedSteps = 0;
+    if (k > 0) s.run(k);
+    if ((k > 0 || this.running) && now - this.lastSummary >= SUMMARY_EVERY_MS && !this.summaryInFlight) {
+      this.lastSummary = now;
+      this.readSummary(s);
+    } else if (k > 0 && !this.running && !this.summaryInFlight) this.readSummary(s);
+    if (s.step > 0 && s.step !== this.qualityStep && now - this.lastQuality >= QUALITY_EVERY_MS && !this.qualityInFlight) {
+      this.lastQuality = now;
+      this.readQuality(s);
+    }
+  }
+
+  private readSummary(s: TrainingSession): void {
+    this.summaryInFlight = true;
+    s.summary().then(
+      (summary) => {
+        this.summaryInFlight = false;
+        if (s !== this.session) return;
+        this.stepsPerSecond = summary.stepsPerSecond;
+        if (summary.diverged) this.running = false;
+        this.post({ type: 'summary', summary });
+        this.postStatus();
+      },
+      (e: unknown) => {
+        this.summaryInFlight = false;
+        this.fail(e);
+      },
+    );
+  }
+
+  private readQuality(s: TrainingSession): void {
+    this.qualityInFlight = true;
+    this.qualityStep = s.step;
+    s.quality(QUALITY_SAMPLES).then(
+      (report) => {
+        this.qualityInFlight = false;
+        if (s === this.session) this.post({ type: 'quality', report });
+      },
+      (e: unknown) => {
+        this.qualityInFlight = false;
+        this.fail(e);
+      },
+    );
+  }
+
+  private fail(e: unknown): void {
+    this.running = false;
+    this.post({ type: 'notice', level: 'warning', text: `Training stopped: ${e instanceof Error ? e.message : String(e)}` });
+    this.postStatus();
+  }
+
+  postStatus(): void {
+    this.post({
+      type: 'status',
+      status: {
+        running: this.running,
+        step: this.session?.step ?? 0,
+        stage: this.session?.stage ?? 'student',
+        stepsPerSecond: this.running ? this.stepsPerSecond : 0,
+        drawsPerSecond: this.draws.length,
+      },
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/** Reading a real screenshot: how much of a region differs from the canvas background. */
+import { PNG } from 'pngjs';
+
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Fraction of pixels in `region` of the PNG that differ from `background` by more than `tolerance` per channel. */
+export function inkFraction(png: Buffer, region: Region, background: [number, number, number], tolerance = 24): number {
+  const img = PNG.sync.read(png);
+  let ink = 0;
+  let total = 0;
+  const x1 = Math.min(img.width, Math.round(region.x + region.width));
+  const y1 = Math.min(img.height, Math.round(region.y + region.height));
+  for (let y = Math.max(0, Math.round(region.y)); y < y1; y++) {
+    for (let x = Math.max(0, Math.round(region.x)); x < x1; x++) {
+      const i = 4 * (y * img.width + x);
+      total++;
+      if (Math.abs(img.data[i] - background[0]) > tolerance || Math.abs(img.data[i + 1] - background[1]) > tolerance || Math.abs(img.data[i + 2] - background[2]) > tolerance) ink++;
+    }
+  }
+  return total === 0 ? 0 : ink / total;
+}
+
+/** Coarse picture of where the ink is: a `cells x cells` grid of ink fractions (to compare two pictures). */
+export function inkGrid(png: Buffer, region: Region, background: [number, number, number], cells = 8): number[] {
+  const out: number[] = [];
+  for (let j = 0; j < cells; j++)
+    for (let i = 0; i < cells; i++)
+      out.push(inkFraction(png, { x: region.x + (i * region.width) / cells, y: region.y + (j * region.height) / cells, width: region.width / cells, height: region.height / cells }, background));
+  return out;
+}
