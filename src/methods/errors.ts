@@ -5,7 +5,7 @@ export class MissingDataError extends Error {
   constructor() {
     super(
       'this objective needs data samples but the loss context has none (ctx.data is null): the trainer must pass ' +
-        'ops.sampleData(dataset, batch, stream) for every method that declares usesData: true',
+        'ops.sampleData(dataset, batch, stream) to every stage whose usesData (stage.usesData ?? method.usesData) is true',
     );
   }
 }

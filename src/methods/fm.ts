@@ -75,6 +75,7 @@ export function teacherStage<P>(): Stage<P> {
     name: 'teacher',
     description: "Flow Matching of the teacher's velocity u_T(x, t) = F_T(x, t, t)",
     steps: 'teacher',
+    usesData: true,
     skipWithAnalyticTeacher: true,
     reads: [],
     main: {

@@ -92,7 +92,7 @@ export const studentJump = (net: FlowMapFn, zPrior: Tensor, d: Tensor): Tensor =
 export function predictorLoss(
   ctx: LossContext<FreeFlowParams>,
   n: number,
-): { loss: Tensor; residual: Tensor } {
+): { loss: Tensor; residual: Tensor; F: Tensor } {
   const p = ctx.params;
   const zPrior = ctx.random([n, ctx.dim], 'normal');
   const d = sampleTimes(ctx.random, n, p.deltaDist, p.deltaMean, p.deltaStd);
@@ -113,7 +113,7 @@ export function predictorLoss(
       ? sub(add(F, mul(d, dFdd)), uT)
       : sub(F, stopGradient(sub(uT, mul(d, dFdd))));
   const loss = weighted(sumSquares(residual), sampleWeight(residual, p.weightPower, p.weightEps));
-  return { loss, residual };
+  return { loss, residual, F };
 }
 
 /** Re-noised one-step student samples x_r = (1 - r) f(z, 1, 0) + r n, with their noise level r. */

@@ -94,6 +94,11 @@ export interface Stage<P> {
   description: string;
   /** Which step budget counts this stage: the config's teacher.steps or train.steps. */
   steps: 'teacher' | 'train';
+  /**
+   * Whether this stage's losses read ctx.data; default: the method's `usesData`. The FM teacher stage
+   * of a data-free method (FreeFlow) sets true: the teacher needs data, the student does not.
+   */
+  usesData?: boolean;
   /** Skipped when the teacher is analytic (the teacher stage of a distillation method). */
   skipWithAnalyticTeacher?: boolean;
   /** Networks read but not trained in this stage (frozen), besides those trained by its groups. */
@@ -137,7 +142,7 @@ export interface Method<S extends z.ZodObject = z.ZodObject> {
   objective: string;
   /** Hyperparameters with official defaults, bounds and .describe() texts (the UI builds controls from it). */
   schema: S;
-  /** False for data-free methods (FreeFlow): ctx.data is null. */
+  /** False for data-free methods (FreeFlow): ctx.data is null in its stages unless a stage says otherwise. */
   usesData: boolean;
   /**
    * Whether a teacher velocity (analytic or trained FM) is needed with these hyperparameters. When

@@ -23,7 +23,7 @@ describe('TVM (float64)', () => {
     const { f, dfds } = terminalDerivative(net.fn, x, tc.t, sc.t);
     const [d] = run([dfds], feeds);
     const h = 1e-5;
-    const fAt = (dh: number) => run([f], { ...feeds, s: Float64Array.from(feeds.s, (v) => v + dh) })[0];
+    const fAt = (dh: number) => run([f], { ...feeds, s: Float64Array.from(sc.feeds.s, (v) => v + dh) })[0];
     const fp = fAt(h);
     const fm = fAt(-h);
     const fd = Float64Array.from(fp, (v, i) => (v - fm[i]) / (2 * h));
