@@ -1,6 +1,6 @@
 /**
  * How one implementation's step is measured: build it, CHECK its first-step loss against the float64
- * reference (1e-4 relative), warm up, count dispatches and submits, then time several repetitions.
+ * reference (1e-4 relative), warm up, then time several repetitions (counting dispatches and submits).
  * A repetition enqueues `stepsPerRep` steps and ends with one loss readback (every implementation
  * then has finished its GPU work), so steps/s includes one readback per repetition.
  */
@@ -19,8 +19,8 @@ export interface Schedule {
 /** Fewer repetitions at large batch: the whole benchmark must stay within minutes on 2 CPU cores. */
 export function scheduleFor(batch: number, quick: boolean): Schedule {
   if (quick) return { warmup: 1, reps: 2, stepsPerRep: 1 };
-  if (batch <= 256) return { warmup: 3, reps: 7, stepsPerRep: 3 };
-  if (batch <= 1024) return { warmup: 2, reps: 5, stepsPerRep: 2 };
+  if (batch <= 256) return { warmup: 2, reps: 5, stepsPerRep: 4 };
+  if (batch <= 1024) return { warmup: 1, reps: 5, stepsPerRep: 2 };
   return { warmup: 1, reps: 3, stepsPerRep: 1 };
 }
 
@@ -35,15 +35,13 @@ export interface Measurement {
   median: number;
   min: number;
   max: number;
-  /** Counted on the device (prototype wrappers), per step, including 1/COUNT_STEPS of a loss readback. */
+  /** Counted on the device (prototype wrappers) over the timed repetitions, per step, readbacks included. */
   dispatches: number;
   submits: number;
   /** As the implementation reports them itself (ours), if it does. */
   ownDispatches?: number;
   ownSubmits?: number;
 }
-
-const COUNT_STEPS = 4;
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -70,10 +68,6 @@ export async function measure(
     await step.loss();
 
     const c0 = readCounts();
-    for (let i = 0; i < COUNT_STEPS; i++) await step.run();
-    await step.loss();
-    const c1 = readCounts();
-
     const samples: number[] = [];
     for (let r = 0; r < schedule.reps; r++) {
       const t0 = performance.now();
@@ -81,6 +75,8 @@ export async function measure(
       await step.loss();
       samples.push((schedule.stepsPerRep * 1000) / (performance.now() - t0));
     }
+    const c1 = readCounts();
+    const steps = schedule.reps * schedule.stepsPerRep;
     return {
       impl: impl.name,
       kind,
@@ -91,8 +87,8 @@ export async function measure(
       median: median(samples),
       min: Math.min(...samples),
       max: Math.max(...samples),
-      dispatches: (c1.dispatches - c0.dispatches) / COUNT_STEPS,
-      submits: (c1.submits - c0.submits) / COUNT_STEPS,
+      dispatches: (c1.dispatches - c0.dispatches) / steps,
+      submits: (c1.submits - c0.submits) / steps,
       ownDispatches: step.dispatches,
       ownSubmits: step.submits,
     };
