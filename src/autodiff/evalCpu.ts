@@ -137,14 +137,18 @@ export function evalCpu(
   outputs: Tensor[],
   feeds: Record<string, Float64Array>,
   ctx: CpuContext,
-): Float64Array[] {
+): Float64Array<ArrayBuffer>[] {
   const values = new Map<Tensor, Float64Array>();
   for (const node of topoSort(outputs)) {
     const xs = node.inputs.map((t) => values.get(t)!);
     const ys = (cpuRules[node.prim] as CpuRule<Prim>)(node, xs, ctx, feeds);
     node.outputs.forEach((o, i) => values.set(o, ys[i]));
   }
-  return outputs.map((o) => values.get(o)!);
+  return outputs.map((o) => ownBuffer(values.get(o)!));
 }
+
+/** The array itself when it views an ArrayBuffer (all computed arrays), else a copy (a fed shared buffer). */
+const ownBuffer = (v: Float64Array): Float64Array<ArrayBuffer> =>
+  v.buffer instanceof ArrayBuffer ? (v as Float64Array<ArrayBuffer>) : new Float64Array(v);
 
 export { cpuRules };
