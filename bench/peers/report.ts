@@ -85,11 +85,12 @@ export function consoleTable(rows: Row[]): string {
 
 export function markdown(
   rows: Row[],
-  meta: { adapter: string; versions: string[]; date: string; node: string },
+  meta: { adapter: string; versions: string[]; date: string; node: string; load: string },
 ): string {
   const lines = [
     `Adapter: ${meta.adapter}. Node ${meta.node}. ${meta.date}.`,
     `Versions: ${meta.versions.join('; ')}.`,
+    `CPU load average (1 min) at start and end: ${meta.load}.`,
     '',
     `| ${HEADER.join(' | ')} |`,
     `|${HEADER.map(() => '---').join('|')}|`,

@@ -6,6 +6,7 @@
  * run: lavapipe by default, SwiftShader with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Command } from 'commander';
 import { installNodeGpu } from './gpuSetup.ts';
 import { jaxPeer } from './jaxPeer.ts';
@@ -41,6 +42,7 @@ const opts = program.opts<{
   adapter?: boolean;
 }>();
 
+const loadAtStart = loadavg()[0];
 const adapter = await installNodeGpu();
 console.log(adapter.line);
 if (opts.adapter) process.exit(0);
