@@ -40,6 +40,13 @@ export class UnknownInputError extends Error {
   }
 }
 
+export class NameClashError extends Error {
+  override name = 'NameClashError';
+  constructor(name: string) {
+    super(`output '${name}' has the name of an input of the step: rename the output (e.g. 'grad ${name}')`);
+  }
+}
+
 export function compileStep(spec: StepSpec, rt: Runtime, opts: CompileOptions = {}): CompiledStep {
   const bytesBefore = rt.bytesAllocated;
   const outNames = Object.keys(spec.outputs ?? {});
@@ -57,8 +64,12 @@ export function compileStep(spec: StepSpec, rt: Runtime, opts: CompileOptions = 
   const lowered = lowerSchedule(rt, s, mem, opts.seed ?? 0, opts.debug ?? 0);
 
   const slots = new Map<string, NamedSlot>();
-  outNames.forEach((name, i) => slots.set(name, { offset: mem.offsetOf(outputs[i])!, size: outputs[i].size }));
-  for (const [name, t] of inputs) if (!slots.has(name)) slots.set(name, { offset: mem.offsetOf(t)!, size: t.size });
+  for (const [name, t] of inputs) slots.set(name, { offset: mem.offsetOf(t)!, size: t.size });
+  outNames.forEach((name, i) => {
+    const t = outputs[i];
+    if (slots.has(name) && graphInputs([t]).get(name) !== t) throw new NameClashError(name);
+    slots.set(name, { offset: mem.offsetOf(t)!, size: t.size });
+  });
   const lines = lowered.dispatches.map((d, i) => `${String(i).padStart(2)}: ${d.label}`);
   const step = new CompiledStep(rt, lowered.arena, lowered.dispatches, slots, lines, lowered.generated, bytesBefore);
 

@@ -33,6 +33,8 @@ export interface MemoryPlan {
   slot: Map<Tensor, number>;
   /** Arena size in elements. */
   size: number;
+  /** Elements of the persistent part (state, outputs, counter); intermediates live above it. */
+  persistent: number;
   counter: number;
   /** Scratch for the squared gradient norm of each Adam node that clips. */
   normSq: Map<Node, number>;
@@ -146,7 +148,7 @@ export function planMemory(s: Schedule, outputs: readonly Tensor[]): MemoryPlan 
     const base = slot.get(cur);
     return base === undefined ? undefined : base + off;
   };
-  return { slot, size: Math.max(heap.top, top), counter, normSq, adam, offsetOf };
+  return { slot, size: Math.max(heap.top, top), persistent: persistentTop, counter, normSq, adam, offsetOf };
 }
 
 /** Elements a tensor needs, for callers that size views. */

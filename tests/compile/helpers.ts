@@ -25,3 +25,6 @@ export function expectRel(gpu: Float32Array, cpu: Float64Array, tol: number, wha
   expect(gpu.every(Number.isFinite), `${what}: finite`).toBe(true);
   expect(relError(gpu, cpu), `${what}: relative error`).toBeLessThan(tol);
 }
+
+/** A batch of 2-D points rounded to f32, so both executors see the same inputs. */
+export const batchOf = (n: number) => new Float64Array(2 * n).map((_, i) => Math.fround(Math.sin(1.3 * i + 0.2) * 1.5));
