@@ -98,12 +98,10 @@ const versions = [
   versionOf('webgpu'),
 ];
 console.log(consoleTable(rows));
-const md = markdown(rows, {
-  adapter: adapter.line,
-  versions,
-  date: new Date().toISOString(),
-  node: process.version,
-});
+const load = `${loadAtStart.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+console.log(`CPU load average (1 min) at start and end: ${load}`);
+const date = new Date().toISOString();
+const md = markdown(rows, { adapter: adapter.line, versions, date, node: process.version, load });
 if (opts.markdown) writeFileSync(opts.markdown, md + '\n');
 if (opts.json) writeFileSync(opts.json, JSON.stringify(records(rows, adapter.line), null, 2) + '\n');
 process.exit(failed ? 1 : 0);
