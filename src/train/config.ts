@@ -4,10 +4,19 @@
  * Method hyperparameters live in `params`, validated against the method's own schema (src/methods).
  */
 import { z } from 'zod';
+import { MethodParamsError, resolveMethodParams } from '../methods/index.ts';
 
 export const CONFIG_VERSION = 1;
 
-export const DATASETS = ['8gaussians', 'checkerboard', 'moons', 'spirals', 'rings', 'swissroll', 'pinwheel'] as const;
+export const DATASETS = [
+  '8gaussians',
+  'checkerboard',
+  'moons',
+  'spirals',
+  'rings',
+  'swissroll',
+  'pinwheel',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow'] as const;
@@ -33,7 +42,12 @@ export const trainSchema = z.object({
   beta2: z.number().min(0).max(0.99999).default(0.999),
   weightDecay: z.number().min(0).max(1).default(0),
   clipNorm: z.number().min(0).default(0).describe('global gradient-norm clip (0: off)'),
-  ema: z.number().min(0).max(0.99999).default(0.999).describe('EMA decay of the parameters used for sampling (0: off)'),
+  ema: z
+    .number()
+    .min(0)
+    .max(0.99999)
+    .default(0.999)
+    .describe('EMA decay of the parameters used for sampling (0: off)'),
 });
 
 /** The teacher of distillation methods: exact (Gaussian mixtures only) or a Flow Matching net trained first. */
@@ -48,13 +62,18 @@ export type ParamValue = number | string | boolean;
 
 export const experimentSchema = z.object({
   v: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
   dataset: z.enum(DATASETS).default('8gaussians'),
   method: z.enum(METHOD_IDS).default('meanflow'),
   net: netSchema.prefault({}),
   train: trainSchema.prefault({}),
   teacher: teacherSchema.prefault({}),
-  /** Method hyperparameters; checked against the method's schema by `resolveConfig` in src/methods. */
+  /** Method hyperparameters; checked against the method's schema by `resolveExperiment` (src/methods `resolveMethodParams`). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
 });
 
@@ -70,9 +89,25 @@ export function parseExperiment(raw: unknown): ExperimentConfig {
   const r = experimentSchema.safeParse(raw);
   if (!r.success) {
     const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`Invalid experiment config - ${lines.join('; ')}. Fix these fields or remove them to use defaults.`);
+    throw new ConfigError(
+      `Invalid experiment config - ${lines.join('; ')}. Fix these fields or remove them to use defaults.`,
+    );
   }
   return r.data;
 }
 
 export const defaultExperiment = (): ExperimentConfig => parseExperiment({});
+
+/**
+ * `parseExperiment`, then the method's hyperparameters validated against its schema and completed with
+ * its official defaults. Throws ConfigError naming every bad field (of the config or of `params`).
+ */
+export function resolveExperiment(raw: unknown): ExperimentConfig {
+  const config = parseExperiment(raw);
+  try {
+    return { ...config, params: resolveMethodParams(config) as ExperimentConfig['params'] };
+  } catch (e) {
+    if (e instanceof MethodParamsError) throw new ConfigError(e.message);
+    throw e;
+  }
+}
