@@ -1,8 +1,10 @@
 // Tiled matmul with a fused epilogue:
 //   C[M,N] (+)= act(opA(A) . opB(B) + bias)      A:[M,K] or [K,M] (TRANS_A), B:[K,N] or [N,K] (TRANS_B)
 //   bias:[N]  P: A's layout (GATE_A: A := A * act'(P) on load)  pre:[M,N] (WRITE_PRE)  rowsum:[M] (ROWSUM)
-// Each thread computes a 4x4 register block; a workgroup computes a (4 WG_M) x (4 WG_N) tile of C,
-// staging BK-deep slices of opA(A) and opB(B) in workgroup memory.
+// Each thread computes a 4x4 register block; a workgroup computes a (4 WG_M) x (4 WG_N) tile of C.
+// STAGE: stage BK-deep slices of opA(A) and opB(B) in workgroup memory (GPUs); otherwise each thread
+// reads its rows and columns straight from memory with no barrier (CPU drivers such as lavapipe,
+// where barriers are costly and caches already play the role of workgroup memory).
 //! include activations
 
 override TRANS_A: bool = false;
@@ -14,6 +16,7 @@ override GATE_A: bool = false;
 override GATE_ACT: u32 = 0u;
 override ROWSUM: bool = false;
 override ACCUMULATE: bool = false;
+override STAGE: bool = true;
 override WG_M: u32 = 16u;
 override WG_N: u32 = 16u;
 override BK: u32 = 16u;
@@ -46,16 +49,12 @@ fn loadB(k: u32, n: u32) -> f32 {
   return B[select(k * dims.N + n, n * dims.K + k, TRANS_B)];
 }
 
-@compute @workgroup_size(WG_N, WG_M)
-fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+// Workgroup-memory tiles: the whole workgroup stages opA/opB slices, then each thread multiplies.
+fn accumulateStaged(lid: vec3u, m0: u32, n0: u32, acc: ptr<function, array<vec4f, 4>>, rs: ptr<function, vec4f>) {
   let BM = 4u * WG_M;
   let BN = 4u * WG_N;
   let threads = WG_M * WG_N;
   let tid = lid.y * WG_N + lid.x;
-  let m0 = wid.y * BM;
-  let n0 = wid.x * BN;
-  var acc: array<vec4f, 4>;
-  var rs = vec4f(0.0);
   for (var k0 = 0u; k0 < dims.K; k0 += BK) {
     // Stage opA(A)[m0.., k0..] as As[k][m] and opB(B)[k0.., n0..] as Bs[k][n], walking memory in order.
     for (var i = tid; i < BK * BM; i += threads) {
@@ -72,13 +71,51 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     for (var k = 0u; k < BK; k++) {
       let a = As[k * WG_M + lid.y];
       let b = Bs[k * WG_N + lid.x];
-      acc[0] += a.x * b;
-      acc[1] += a.y * b;
-      acc[2] += a.z * b;
-      acc[3] += a.w * b;
-      if (ROWSUM) { rs += a; }
+      (*acc)[0] += a.x * b;
+      (*acc)[1] += a.y * b;
+      (*acc)[2] += a.z * b;
+      (*acc)[3] += a.w * b;
+      if (ROWSUM) { *rs += a; }
     }
     workgroupBarrier();
+  }
+}
+
+// Direct loads: rows and columns past the edge are clamped (their results are never stored).
+fn accumulateDirect(m: u32, n: u32, acc: ptr<function, array<vec4f, 4>>, rs: ptr<function, vec4f>) {
+  let sAm = select(dims.K, 1u, TRANS_A);
+  let sAk = select(1u, dims.M, TRANS_A);
+  let sBk = select(dims.N, 1u, TRANS_B);
+  let sBn = select(1u, dims.K, TRANS_B);
+  let r = min(vec4u(m, m + 1u, m + 2u, m + 3u), vec4u(dims.M - 1u)) * sAm;
+  let c = min(vec4u(n, n + 1u, n + 2u, n + 3u), vec4u(dims.N - 1u)) * sBn;
+  for (var k = 0u; k < dims.K; k++) {
+    let ka = k * sAk;
+    let kb = k * sBk;
+    var a = vec4f(A[r.x + ka], A[r.y + ka], A[r.z + ka], A[r.w + ka]);
+    if (GATE_A) {
+      a *= vec4f(activation(P[r.x + ka], GATE_ACT, 1u), activation(P[r.y + ka], GATE_ACT, 1u),
+                 activation(P[r.z + ka], GATE_ACT, 1u), activation(P[r.w + ka], GATE_ACT, 1u));
+    }
+    let b = vec4f(B[c.x + kb], B[c.y + kb], B[c.z + kb], B[c.w + kb]);
+    (*acc)[0] += a.x * b;
+    (*acc)[1] += a.y * b;
+    (*acc)[2] += a.z * b;
+    (*acc)[3] += a.w * b;
+    if (ROWSUM) { *rs += a; }
+  }
+}
+
+@compute @workgroup_size(WG_N, WG_M)
+fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let m0 = wid.y * 4u * WG_M;
+  let n0 = wid.x * 4u * WG_N;
+  var acc: array<vec4f, 4>;
+  var rs = vec4f(0.0);
+  if (STAGE) {
+    accumulateStaged(lid, m0, n0, &acc, &rs);
+  } else {
+    accumulateDirect(m0 + 4u * lid.y, n0 + 4u * lid.x, &acc, &rs);
   }
   for (var i = 0u; i < 4u; i++) {
     let m = m0 + 4u * lid.y + i;

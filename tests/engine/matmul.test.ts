@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import { matmulCpu, type MatmulCpuArgs } from '../../src/engine/cpu/matmul.ts';
-import { matmulDispatch, matmulNaiveDispatch, type MatmulArgs } from '../../src/engine/kernels/matmul.ts';
+import { chooseTile, matmulDispatch, matmulNaiveDispatch, type MatmulArgs } from '../../src/engine/kernels/matmul.ts';
 import type { EngineActivation } from '../../src/engine/activations.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
 
@@ -16,6 +16,8 @@ interface Case {
   gate?: EngineActivation;
   rowsum?: boolean;
   accumulate?: boolean;
+  /** Force workgroup-memory staging on or off (default: the adapter's choice). */
+  stage?: boolean;
 }
 
 /** Runs one case on the GPU (all tensors in one arena, so every view has an offset) and on the CPU. */
@@ -41,6 +43,7 @@ async function check(c: Case, seed: number) {
     pre: c.pre ? vpre : undefined,
     gate: c.gate ? { p: vp, act: c.gate } : undefined,
     rowsum: c.rowsum ? vr : undefined,
+    tile: c.stage === undefined ? undefined : chooseTile(m, n, k, c.stage),
   };
   rt.submit([matmulDispatch(rt, args)]);
   const cpu: MatmulCpuArgs = {
@@ -62,14 +65,22 @@ async function check(c: Case, seed: number) {
 const AWKWARD = [1, 2, 3, 17, 255, 257];
 
 describe('matmul (tiled) vs float64 reference', () => {
-  it('plain product, all four layouts, awkward shapes', async () => {
-    let seed = 1;
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
-      for (const [m, n, k] of [[1, 1, 1], [2, 3, 17], [17, 2, 3], [255, 17, 2], [3, 257, 255], [257, 255, 3], [64, 64, 64], [1, 257, 17]]) {
-        await check({ m, n, k, transA, transB }, seed++);
+  for (const stage of [true, false]) {
+    it(`plain product, all four layouts, awkward shapes (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
+      let seed = 1;
+      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+        for (const [m, n, k] of [[1, 1, 1], [2, 3, 17], [17, 2, 3], [255, 17, 2], [3, 257, 255], [257, 255, 3], [64, 64, 64], [1, 257, 17]]) {
+          await check({ m, n, k, transA, transB, stage }, seed++);
+        }
       }
-    }
-  });
+    });
+
+    it(`fused epilogue and backward fusions (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
+      await check({ m: 70, n: 19, k: 3, bias: true, act: 'gelu', pre: true, stage }, 50);
+      await check({ m: 17, n: 3, k: 257, transA: true, gate: 'silu', rowsum: true, accumulate: true, stage }, 51);
+      await check({ m: 257, n: 5, k: 17, gate: 'tanh', accumulate: true, stage }, 52);
+    });
+  }
 
   it('every dimension in {1, 2, 3, 17, 255, 257} (A.B)', async () => {
     let seed = 100;

@@ -32,7 +32,7 @@ export interface DenseJvpArgs {
 export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
   const { batch, inF, outF } = args;
   // two A tiles share workgroup memory with one B tile: keep the matmul's tile but halve its depth if needed
-  const base = args.tile ?? chooseTile(batch, outF, inF);
+  const base = args.tile ?? chooseTile(batch, outF, inF, true);
   const tile = { ...base };
   while (tile.bk > 1 && 16 * tile.bk * (2 * tile.wgM + tile.wgN) > 16384) tile.bk /= 2;
   const k = 'denseJvp';

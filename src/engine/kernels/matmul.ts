@@ -13,6 +13,8 @@ export interface MatmulTile {
   wgM: number;
   wgN: number;
   bk: number;
+  /** Stage K slices in workgroup memory (GPUs) or read operands directly (CPU drivers). */
+  stage: boolean;
 }
 
 export interface MatmulArgs {
@@ -45,21 +47,24 @@ export interface MatmulArgs {
  * The tile for a shape: 64x64 tiles in general; narrow tiles when N or M is small (the last layer's
  * N = 2, the weight gradient's M = out), and a shallow K slice when K is small (the first layer's K = 3..8).
  */
-export function chooseTile(m: number, n: number, k: number): MatmulTile {
+export function chooseTile(m: number, n: number, k: number, stage = true): MatmulTile {
   const bk = k <= 4 ? 4 : k <= 8 ? 8 : 16;
   let wgN = Math.min(16, nextPow2(ceilDiv(n, 4)));
   let wgM = Math.min(16, nextPow2(ceilDiv(m, 4)));
   // Give narrow outputs more rows (or columns) per workgroup, within 256 threads and 16 KiB of tiles.
   while (wgM * wgN < 256 && wgM < 64 && 4 * wgM < m && bk * 4 * (2 * wgM + wgN) * 4 <= 16384) wgM *= 2;
   while (wgM * wgN < 256 && wgN < 64 && 4 * wgN < n && bk * 4 * (wgM + 2 * wgN) * 4 <= 16384) wgN *= 2;
-  return { wgM, wgN, bk };
+  return { wgM, wgN, bk, stage };
 }
+
+/** Workgroup-memory staging pays on GPUs; on CPU drivers (lavapipe, SwiftShader) direct loads win. */
+export const stagesByDefault = (rt: Runtime) => rt.ctx.adapter.kind === 'hardware';
 
 export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
   const { m, n, k } = args;
   const tA = Boolean(args.transA);
   const tB = Boolean(args.transB);
-  const tile = args.tile ?? chooseTile(m, n, k);
+  const tile = args.tile ?? chooseTile(m, n, k, stagesByDefault(rt));
   need('matmul', 'a', args.a, m * k);
   need('matmul', 'b', args.b, k * n);
   need('matmul', 'c', args.c, m * n);
@@ -80,6 +85,7 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
     WG_M: tile.wgM,
     WG_N: tile.wgN,
     BK: tile.bk,
+    STAGE: tile.stage,
   });
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const ph = (i: number) => rt.placeholder(i);
