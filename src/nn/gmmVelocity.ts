@@ -3,27 +3,26 @@
  * an "analytic teacher" that runs on the GPU inside a training step (float64 twin: src/data/linearPath.ts).
  *
  *   u(z, t) = sum_k pi_k(z, t) [ -mu_k + (t - a s_k^2) / V_k (z - a mu_k) ],   a = 1 - t,
- *   V_k = a^2 s_k^2 + t^2,  pi_k = softmax_k( log w_k - log V_k - |z - a mu_k|^2 / (2 V_k) ).
+ *   V_k = a^2 s_k^2 + t^2,  pi_k = softmax_k( l_k ),  l_k = log w_k - log V_k - |z - a mu_k|^2 / (2 V_k).
  *
- * Components are a [1, K] row of constants broadcast against the batch; the softmax subtracts the row
- * maximum (ops.max), so it stays finite far from every mode. Equal weights or equal stds drop the
- * terms that cancel in the softmax.
+ * The K components are unrolled into [B, 1] columns with scalar constants, and the softmax subtracts
+ * max_k l_k (elementwise `maximum`), so it stays finite far from every mode. Unrolled, the graph fuses
+ * into one elementwise kernel whose size grows linearly with K (a [B, K] form with a reduction over K
+ * re-evaluates each reduction per use inside the fused kernel). Terms that cancel in the softmax (equal
+ * weights, equal stds) are left out.
  */
 import {
   add,
   concat,
-  constant,
   div,
   exp,
   log,
-  max,
+  maximum,
   mul,
   neg,
-  reshape,
   slice,
   square,
   sub,
-  sum,
   type Tensor,
 } from '../autodiff/index.ts';
 import type { GaussianMixture } from '../data/gmm.ts';
@@ -32,16 +31,8 @@ export class GmmGraphShapeError extends Error {
   override name = 'GmmGraphShapeError';
 }
 
-/** A [1, K] row of constants, or a scalar constant when every value is the same. */
-function row(values: readonly number[]): Tensor {
-  if (values.every((v) => v === values[0])) return constant(values[0]);
-  return concat(
-    values.map((v) => reshape(constant(v), [1, 1])),
-    1,
-  );
-}
-
 const allEqual = (xs: readonly number[]) => xs.every((x) => x === xs[0]);
+const total = (xs: Tensor[]) => xs.reduce((s, x) => add(s, x));
 
 /** u(z, t) for z [B, 2] and t [B, 1]; returns [B, 2]. */
 export function gmmVelocityGraph(gmm: GaussianMixture, z: Tensor, t: Tensor): Tensor {
@@ -51,22 +42,28 @@ export function gmmVelocityGraph(gmm: GaussianMixture, z: Tensor, t: Tensor): Te
       `gmmVelocityGraph needs z [B, 2] and t [B, 1], got z [${z.shape}] and t [${t.shape}]`,
     );
   }
-  const mx = row(gmm.means.map((m) => m[0]));
-  const my = row(gmm.means.map((m) => m[1]));
-  const s2 = row(gmm.stds.map((s) => s * s));
   const zx = slice(z, 1, 0, 1);
   const zy = slice(z, 1, 1, 1);
   const a = sub(1, t);
-  const v = add(mul(square(a), s2), square(t)); // [B, 1] or [B, K]
-  const dx = sub(zx, mul(a, mx)); // z - a mu_k, [B, K]
-  const dy = sub(zy, mul(a, my));
-  let logits = neg(div(add(square(dx), square(dy)), mul(v, 2)));
-  if (!allEqual(gmm.stds)) logits = sub(logits, log(v));
-  if (!allEqual(gmm.weights)) logits = add(logits, row(gmm.weights.map(Math.log)));
-  const p = exp(sub(logits, max(logits, [1], true)));
-  const pi = div(p, sum(p, [1], true));
-  const coef = div(sub(t, mul(a, s2)), v);
-  const ux = sum(mul(pi, sub(mul(coef, dx), mx)), [1], true);
-  const uy = sum(mul(pi, sub(mul(coef, dy), my)), [1], true);
+  const a2 = square(a);
+  const t2 = square(t);
+  const sameStd = allEqual(gmm.stds);
+  const sameWeight = allEqual(gmm.weights);
+  const parts = gmm.means.map(([mx, my], k) => {
+    const s2 = gmm.stds[k] ** 2;
+    const v = add(mul(a2, s2), t2); // V_k, [B, 1]
+    const dx = sub(zx, mul(a, mx)); // z - a mu_k
+    const dy = sub(zy, mul(a, my));
+    let logit = div(add(square(dx), square(dy)), mul(v, -2));
+    if (!sameStd) logit = sub(logit, log(v));
+    if (!sameWeight) logit = add(logit, Math.log(gmm.weights[k]));
+    const coef = div(sub(t, mul(a, s2)), v);
+    return { logit, ux: sub(mul(coef, dx), mx), uy: sub(mul(coef, dy), my) };
+  });
+  const m = parts.map((p) => p.logit).reduce((x, y) => maximum(x, y));
+  const p = parts.map((q) => exp(sub(q.logit, m)));
+  const norm = total(p);
+  const ux = div(total(parts.map((q, k) => mul(p[k], q.ux))), norm);
+  const uy = div(total(parts.map((q, k) => mul(p[k], q.uy))), norm);
   return concat([ux, uy], 1);
 }
