@@ -99,7 +99,10 @@ export const meanflow = defineMethod({
           const e = ctx.random(x.shape, 'normal');
           const pair = sortedPair(ctx.random, ctx.batch, p.timeDist, p.timeMean, p.timeStd);
           const t = pair.t;
-          const r = equalOnFraction(t, pair.r, p.ratioEqual);
+          // r is a separate JVP input with zero tangent; when every row has r = t it must still be a
+          // distinct tensor, or the two seeds (1 and 0) on one tensor would add up.
+          const rAll = equalOnFraction(t, pair.r, p.ratioEqual);
+          const r = rAll === t ? add(t, 0) : rAll;
           const zt = interpolate(x, e, t);
           const v = conditionalVelocity(x, e);
           const net = ctx.nets.net;
