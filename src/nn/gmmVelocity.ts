@@ -19,7 +19,6 @@ import {
   log,
   maximum,
   mul,
-  neg,
   slice,
   square,
   sub,
