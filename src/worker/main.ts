@@ -69,15 +69,19 @@ async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
 
 let framesInFlight = 0;
 let animationStart = performance.now();
+/** Something on screen changed since the last frame: an idle page draws nothing and leaves the CPU alone. */
+let dirty = true;
 
 function frame(): void {
   raf(frame);
   const w = world;
   if (!w || framesInFlight > 0) return;
+  const now = performance.now();
+  if (w.training?.tick(now)) dirty = true;
+  if (!dirty && !w.view.animate) return;
   const target = w.surface.target();
   if (!target) return;
-  const now = performance.now();
-  w.training?.tick(now);
+  dirty = false;
   const vp = { width: w.surface.width, height: w.surface.height };
   const box = viewBox(w.view.camera, vp);
   const tau = w.view.animate ? ((now - animationStart) / 4000) % 1.25 : 1; // 4 s noise -> data, then a pause
@@ -109,6 +113,7 @@ function handle(msg: ToWorker): void {
     early.push(msg);
     return;
   }
+  dirty = true;
   switch (msg.type) {
     case 'resize':
       w.surface.resize(msg.width, msg.height);

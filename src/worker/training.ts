@@ -28,6 +28,7 @@ export class Training {
   private qualityStep = -1;
   private stepsPerSecond = 0;
   private draws: number[] = [];
+  private fresh = false;
 
   constructor(
     private readonly gpu: GpuContext,
@@ -49,6 +50,7 @@ export class Training {
         (session) => {
           if (generation !== this.generation) return session.dispose();
           this.session = session;
+          this.fresh = true;
           this.qualityStep = -1;
           this.postStatus();
         },
@@ -84,10 +86,12 @@ export class Training {
     while (this.draws.length > 0 && this.draws[0] < now - 1000) this.draws.shift();
   }
 
-  /** Called once per frame before drawing. */
-  tick(now: number): void {
+  /** Called once per frame before drawing; true when the model changed (steps ran or a new session). */
+  tick(now: number): boolean {
     const s = this.session;
-    if (!s) return;
+    if (!s) return false;
+    const fresh = this.fresh;
+    this.fresh = false;
     const k = (this.running ? this.stepsPerFrame : 0) + this.queuedSteps;
     this.queuedSteps = 0;
     if (k > 0) s.run(k);
@@ -99,6 +103,7 @@ export class Training {
       this.lastQuality = now;
       this.readQuality(s);
     }
+    return k > 0 || fresh;
   }
 
   private readSummary(s: TrainingSession): void {

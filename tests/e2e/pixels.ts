@@ -1,3 +1,12 @@
+export { PNG };
+
+/** A decoded image (what PNG.sync.read returns). */
+export interface Image {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
 /** Reading a real screenshot: how much of a region differs from the canvas background. */
 import { PNG } from 'pngjs';
 
@@ -9,8 +18,8 @@ export interface Region {
 }
 
 /** Fraction of pixels in `region` of the PNG that differ from `background` by more than `tolerance` per channel. */
-export function inkFraction(png: Buffer, region: Region, background: [number, number, number], tolerance = 24): number {
-  const img = PNG.sync.read(png);
+export function inkFraction(png: Buffer | Image, region: Region, background: [number, number, number], tolerance = 24): number {
+  const img = Buffer.isBuffer(png) ? PNG.sync.read(png) : png;
   let ink = 0;
   let total = 0;
   const x1 = Math.min(img.width, Math.round(region.x + region.width));
@@ -26,10 +35,11 @@ export function inkFraction(png: Buffer, region: Region, background: [number, nu
 }
 
 /** Coarse picture of where the ink is: a `cells x cells` grid of ink fractions (to compare two pictures). */
-export function inkGrid(png: Buffer, region: Region, background: [number, number, number], cells = 8): number[] {
+export function inkGrid(png: Buffer | Image, region: Region, background: [number, number, number], cells = 8): number[] {
+  const img = Buffer.isBuffer(png) ? PNG.sync.read(png) : png;
   const out: number[] = [];
   for (let j = 0; j < cells; j++)
     for (let i = 0; i < cells; i++)
-      out.push(inkFraction(png, { x: region.x + (i * region.width) / cells, y: region.y + (j * region.height) / cells, width: region.width / cells, height: region.height / cells }, background));
+      out.push(inkFraction(img, { x: region.x + (i * region.width) / cells, y: region.y + (j * region.height) / cells, width: region.width / cells, height: region.height / cells }, background));
   return out;
 }
