@@ -1,9 +1,10 @@
 /**
- * Training steps as graphs, for the compiler's tests and the "training step" benchmark: Flow
- * Matching and MeanFlow (Geng et al. 2505.13447) on a flowNet MLP with AdamW, built from ops.
- * MeanFlow: u = F(z, t, r); du = d/dt u along (z, t, r) -> (v, 1, 0) (one JVP, equivalently (v, 1, 1)
- * on (z, t, h = t - r)); loss = mean_b w_b l_b with l = sum_d (u - sg(v - (t - r) du))^2 and the
- * adaptive weight w = 1 / sg(l + 0.01) (p = 1).
+ * Training steps as graphs, for the compiler's tests and the "training step" benchmark, on a flowNet
+ * MLP with AdamW: Flow Matching built from ops, and MeanFlow (Geng et al. 2505.13447) with the loss of
+ * src/methods/meanflow.ts (official defaults: logit-normal times, 75 % r = t, adaptive weight p = 1).
+ * `meanFlowStepFromOps` is the same objective written out from ops (uniform times, no r = t rows):
+ * u = F(z, t, r); du = d/dt u along (z, t, r) -> (v, 1, 0); loss = mean_b l_b / sg(l_b + 0.01) with
+ * l = sum_d (u - sg(v - (t - r) du))^2.
  */
 import {
   adam,
@@ -30,6 +31,8 @@ import {
   type Tensor,
 } from '../autodiff/index.ts';
 import type { StepSpec } from '../autodiff/compile.ts';
+import { meanflow, meanflowSchema } from '../methods/meanflow.ts';
+import type { LossContext } from '../methods/method.ts';
 import { flowNet, flowNetSpec, initParams, paramInputs, paramList, type ParamSpec } from '../nn/index.ts';
 
 export interface StepConfig {
@@ -96,7 +99,25 @@ function path(x: Tensor) {
   return { e, t, r, z, v: sub(e, x) };
 }
 
+/** MeanFlow with the methods layer's loss (its default hyperparameters). */
 export function meanFlowStep(cfg: StepConfig): StepGraph {
+  return withAdam(cfg, (f, x) => {
+    let stream = 1;
+    const ctx: LossContext<ReturnType<typeof meanflowSchema.parse>> = {
+      params: meanflowSchema.parse({}),
+      batch: cfg.batch,
+      dim: 2,
+      data: x,
+      random: (shape, dist) => (dist === 'normal' ? normal(shape, stream++) : uniform(shape, stream++)),
+      nets: { net: f },
+      condNets: {},
+      teacher: null,
+    };
+    return meanflow.stages[0].main.buildLoss(ctx).total;
+  });
+}
+
+export function meanFlowStepFromOps(cfg: StepConfig): StepGraph {
   return withAdam(cfg, (f, x) => {
     const { t, r, z, v } = path(x);
     const b = x.shape[0];

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileStep } from '../../src/autodiff/compile.ts';
 import { evalCpu, input, type Tensor } from '../../src/autodiff/index.ts';
-import { flowMatchingStep, meanFlowStep } from '../../src/bench/stepGraphs.ts';
+import { flowMatchingStep, meanFlowStep, meanFlowStepFromOps } from '../../src/bench/stepGraphs.ts';
 import { initParams, mlp, mlpSpec, paramInputs } from '../../src/nn/index.ts';
 import { batchOf, expectRel, testRuntime } from './helpers.ts';
 
@@ -38,7 +38,8 @@ describe('compiled step vs float64 executor', () => {
 
   for (const [name, make] of [
     ['Flow Matching', flowMatchingStep],
-    ['MeanFlow', meanFlowStep],
+    ['MeanFlow (src/methods/meanflow.ts)', meanFlowStep],
+    ['MeanFlow written from ops', meanFlowStepFromOps],
   ] as const) {
     it(`${name} loss and parameter gradients`, async () => {
       const g = make({ batch: 37, width: 64, depth: 3, act: 'silu', data: 'input' });
@@ -46,7 +47,7 @@ describe('compiled step vs float64 executor', () => {
       const outputs: Record<string, Tensor> = { loss: g.loss };
       g.params.forEach((p, i) => (outputs[`grad ${p.name}`] = g.grads[i]));
       // The naive baseline is checked on Flow Matching only (its ~50 distinct kernels compile slowly on a CPU adapter).
-      for (const naive of name === 'MeanFlow' ? [false] : [false, true]) {
+      for (const naive of name === 'Flow Matching' ? [false, true] : [false]) {
         const step = await compareOutputs(outputs, g.feeds, naive);
         if (!naive) expect(step.dispatchesPerStep).toBeLessThan(20);
       }
