@@ -117,6 +117,16 @@ async function main(): Promise<void> {
       return `${adapter}; canvas ink ${(100 * ink).toFixed(1)} %; training ${trainingAvailable ? 'available' : 'not in this build'}`;
     });
 
+    await check('without the debug flag the page detects that the canvas cannot present and still draws', async () => {
+      const page = await openPage(browser, server.url);
+      await waitReady(page);
+      const adapter = await page.locator('[data-testid=adapter]').innerText();
+      const { ink } = await canvasInk(page, 'auto-detect.png');
+      await page.close();
+      assert(ink > 0.01, `the canvas is blank without ?render=readback (${adapter})`);
+      return `${adapter}; ink ${(100 * ink).toFixed(1)} %`;
+    });
+
     await check('a shared link opens the same experiment and draws its dataset', async () => {
       const hash = 'v=1&dataset=checkerboard&method=fm&seed=3&width=64&depth=2&act=tanh&batch=512&lr=0.002&hide=presets';
       const page = await openPage(browser, `${base}#${hash}`);

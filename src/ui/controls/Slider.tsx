@@ -6,6 +6,7 @@ type NumberSpec = Extract<ControlSpec, { kind: 'number' }>;
 export function formatNumber(x: number): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
+  if (Number.isInteger(x) && a < 1e7) return String(x);
   if (a >= 1e4 || a < 1e-3) return x.toExponential(1).replace('e-', 'e−');
   return String(Number(x.toPrecision(3)));
 }
