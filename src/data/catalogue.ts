@@ -106,4 +106,3 @@ export function sampleReference(dataset: string, n: number, seed: number, stream
   return sampleDataCpu(dataset, n, seed, REFERENCE_STREAM + streamOffset, 0);
 }
 
-export const datasetNames = (): readonly DatasetName[] => DATASET_NAMES;
