@@ -29,14 +29,16 @@ export interface CompileOptions {
   step?: number;
   /** One dispatch per primitive, no fusion: the baseline. */
   naive?: boolean;
-  /** 2 prints the generated WGSL. */
+  /** 1 prints the schedule (one line per dispatch), 2 also the generated WGSL. */
   debug?: 0 | 1 | 2;
 }
 
 export class UnknownInputError extends Error {
   override name = 'UnknownInputError';
   constructor(name: string, known: string[]) {
-    super(`update of '${name}', but the step has no input of that name: inputs are ${known.join(', ') || '(none)'}`);
+    super(
+      `update of '${name}', but the step has no input of that name: inputs are ${known.join(', ') || '(none)'}`,
+    );
   }
 }
 
@@ -71,7 +73,15 @@ export function compileStep(spec: StepSpec, rt: Runtime, opts: CompileOptions = 
     slots.set(name, { offset: mem.offsetOf(t)!, size: t.size });
   });
   const lines = lowered.dispatches.map((d, i) => `${String(i).padStart(2)}: ${d.label}`);
-  const step = new CompiledStep(rt, lowered.arena, lowered.dispatches, slots, lines, lowered.generated, bytesBefore);
+  const step = new CompiledStep(
+    rt,
+    lowered.arena,
+    lowered.dispatches,
+    slots,
+    lines,
+    lowered.generated,
+    bytesBefore,
+  );
 
   // Initial state: the arena may come from the pool, so every persistent input is written.
   for (const [name, t] of inputs) {
@@ -79,6 +89,8 @@ export function compileStep(spec: StepSpec, rt: Runtime, opts: CompileOptions = 
     if (feed && feed.length !== t.size) throw new FeedSizeError(name, t.size, feed.length);
     step.write(name, feed ?? new Float32Array(t.size));
   }
+  if ((opts.debug ?? 0) >= 1)
+    console.log(`compiled step, ${step.dispatchesPerStep} dispatches:\n${step.describe()}`);
   rt.device.queue.writeBuffer(lowered.arena, mem.counter * 4, Float32Array.of(opts.step ?? 0));
   return step;
 }

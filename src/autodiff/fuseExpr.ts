@@ -102,7 +102,11 @@ export class ExprEmitter {
 
   /** The flat index into `inShape` of element `idx` of `outShape` under numpy broadcasting. */
   broadcastIndex(outShape: Shape, inShape: Shape, idx: string): string {
-    if (sizeOf(inShape) === sizeOf(outShape) && inShape.filter((d) => d !== 1).join() === outShape.filter((d) => d !== 1).join()) return idx;
+    if (
+      sizeOf(inShape) === sizeOf(outShape) &&
+      inShape.filter((d) => d !== 1).join() === outShape.filter((d) => d !== 1).join()
+    )
+      return idx;
     if (sizeOf(inShape) === 1) return '0u';
     const inStr = broadcastStrides(inShape, outShape);
     const outStr = strides(outShape);
@@ -157,7 +161,11 @@ export class ExprEmitter {
         const { axis, start, size } = node.params as PrimParams[Prim.Slice];
         const inner = sizeOf(t.shape.slice(axis + 1));
         const m = ins[0].shape[axis];
-        const j = this.bind('j', `s|${key(t)}|${idx}`, `((${idx} / ${size * inner}u) * ${m}u + ${start}u + (${idx} / ${inner}u) % ${size}u) * ${inner}u + ${idx} % ${inner}u`);
+        const j = this.bind(
+          'j',
+          `s|${key(t)}|${idx}`,
+          `((${idx} / ${size * inner}u) * ${m}u + ${start}u + (${idx} / ${inner}u) % ${size}u) * ${inner}u + ${idx} % ${inner}u`,
+        );
         return this.value(ins[0], j);
       }
       case Prim.Concat:
@@ -166,7 +174,9 @@ export class ExprEmitter {
       case Prim.ReduceMax:
         return this.smallReduce(t, idx);
       default:
-        throw new FusionCodegenError(`${node.prim} cannot be computed inside a fused kernel; the scheduler must give ${t} an arena slot`);
+        throw new FusionCodegenError(
+          `${node.prim} cannot be computed inside a fused kernel; the scheduler must give ${t} an arena slot`,
+        );
     }
   }
 
@@ -181,12 +191,20 @@ export class ExprEmitter {
     t.node.inputs.forEach((x, k) => {
       const m = x.shape[axis];
       const b = this.block(() => {
-        const j = this.bind('j', `c|${key(t)}|${k}|${idx}`, `((${idx} / ${total * inner}u) * ${m}u + ${mid} - ${start}u) * ${inner}u + ${idx} % ${inner}u`);
+        const j = this.bind(
+          'j',
+          `c|${key(t)}|${k}|${idx}`,
+          `((${idx} / ${total * inner}u) * ${m}u + ${mid} - ${start}u) * ${inner}u + ${idx} % ${inner}u`,
+        );
         return this.value(x, j);
       });
       const last = k === t.node.inputs.length - 1;
       const head = k === 0 ? 'if' : last ? '} else' : '} else if';
-      this.lines.push(`${this.indent}${head}${last ? '' : ` (${mid} < ${start + m}u)`} {`, ...b.lines, `${this.indent}  ${name} = ${b.value};`);
+      this.lines.push(
+        `${this.indent}${head}${last ? '' : ` (${mid} < ${start + m}u)`} {`,
+        ...b.lines,
+        `${this.indent}  ${name} = ${b.value};`,
+      );
       start += m;
     });
     this.lines.push(`${this.indent}}`);
@@ -200,13 +218,19 @@ export class ExprEmitter {
     const { base, offsets } = reduceIndex(x.shape, axes);
     const b = this.bind('j', `rb|${key(t)}|${idx}`, base(idx));
     const vals = offsets.map((c) => this.value(x, c === 0 ? b : `(${b} + ${c}u)`));
-    const op = t.node.prim === Prim.ReduceSum ? (a: string, v: string) => `(${a} + ${v})` : (a: string, v: string) => `max(${a}, ${v})`;
+    const op =
+      t.node.prim === Prim.ReduceSum
+        ? (a: string, v: string) => `(${a} + ${v})`
+        : (a: string, v: string) => `max(${a}, ${v})`;
     return vals.reduce(op);
   }
 }
 
 /** For a reduction of `shape` over `axes`: the input base index of output element o, and the offsets of the reduced elements. */
-export function reduceIndex(shape: Shape, axes: readonly number[]): { base: (o: string) => string; offsets: number[] } {
+export function reduceIndex(
+  shape: Shape,
+  axes: readonly number[],
+): { base: (o: string) => string; offsets: number[] } {
   const inStr = strides(shape);
   const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
   const keptShape = kept.map((d) => shape[d]);

@@ -33,12 +33,21 @@ function hash(s: string): string {
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-function fill(template: string, consts: string[], body: string[], prefix: string, usesCounter: boolean): GeneratedKernel {
+function fill(
+  template: string,
+  consts: string[],
+  body: string[],
+  prefix: string,
+  usesCounter: boolean,
+): GeneratedKernel {
   const code = template.replace('//{{CONSTS}}', consts.join('\n')).replace('//{{BODY}}', body.join('\n'));
   return { name: `${prefix}_${hash(code)}`, code, usesCounter };
 }
 
-const arenaConsts = (c: ArenaConsts) => [`const COUNTER: u32 = ${c.counter}u;`, `const SEED: u32 = ${c.seed >>> 0}u;`];
+const arenaConsts = (c: ArenaConsts) => [
+  `const COUNTER: u32 = ${c.counter}u;`,
+  `const SEED: u32 = ${c.seed >>> 0}u;`,
+];
 
 /**
  * One kernel writing every tensor of `outputs` at its offset: thread i writes element i of each
@@ -114,14 +123,28 @@ export function reduceKernel(t: Tensor, offset: number, env: ExprEnv, consts: Ar
   const v = em.value(x, `(${base} + ${reducedOffset(x.shape, axes, 'r')})`);
   em.lines.push(`      let v = ${v};`);
   const op = node.prim === Prim.ReduceSum ? 'sum' : 'max';
-  const k = fill(reduceTemplate, reduceConsts(op, offset, t.size, r, consts), em.lines, 'fusedReduce', em.usesCounter);
+  const k = fill(
+    reduceTemplate,
+    reduceConsts(op, offset, t.size, r, consts),
+    em.lines,
+    'fusedReduce',
+    em.usesCounter,
+  );
   return { ...k, workgroups: t.size };
 }
 
 /** sum_i data[from + i]^2 over `length` elements, written to data[out] (the global gradient norm squared). */
-export function sumSquaresKernel(from: number, length: number, out: number, consts: ArenaConsts): GeneratedKernel {
+export function sumSquaresKernel(
+  from: number,
+  length: number,
+  out: number,
+  consts: ArenaConsts,
+): GeneratedKernel {
   const body = [`      let g = data[${from}u + r];`, '      let v = g * g;'];
-  return { ...fill(reduceTemplate, reduceConsts('sum', out, 1, length, consts), body, 'gradNormSq', false), workgroups: 1 };
+  return {
+    ...fill(reduceTemplate, reduceConsts('sum', out, 1, length, consts), body, 'gradNormSq', false),
+    workgroups: 1,
+  };
 }
 
 export interface AdamLayout {
@@ -139,7 +162,12 @@ export interface AdamLayout {
 }
 
 /** AdamW (torch.optim.AdamW, src/autodiff/cpu/adam.ts) over the flat regions, in place. */
-export function adamKernel(h: AdamParams, at: AdamLayout, consts: ArenaConsts, incrementCounter: boolean): GeneratedKernel {
+export function adamKernel(
+  h: AdamParams,
+  at: AdamLayout,
+  consts: ArenaConsts,
+  incrementCounter: boolean,
+): GeneratedKernel {
   const L = f32Literal;
   const clip =
     h.clipNorm > 0 && at.normSq !== undefined

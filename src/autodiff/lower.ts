@@ -37,7 +37,13 @@ export interface LoweredStep {
   generated: Map<string, string>;
 }
 
-export function lowerSchedule(rt: Runtime, s: Schedule, mem: MemoryPlan, seed: number, debug: number): LoweredStep {
+export function lowerSchedule(
+  rt: Runtime,
+  s: Schedule,
+  mem: MemoryPlan,
+  seed: number,
+  debug: number,
+): LoweredStep {
   const bytes = mem.size * 4;
   const limit = rt.device.limits.maxStorageBufferBindingSize;
   if (bytes > limit) {
@@ -61,68 +67,74 @@ export function lowerSchedule(rt: Runtime, s: Schedule, mem: MemoryPlan, seed: n
     const pipeline = rt.pipeline({ name: k.name, code: k.code }, 1, false);
     generated.set(label, k.code);
     if (debug >= 2) console.log(`// ${label}\n${k.code}`);
-    const workgroups = k.workgroups !== undefined ? grid(k.workgroups) : grid(ceilDiv(k.threads ?? 1, FUSED_WG));
+    const workgroups =
+      k.workgroups !== undefined ? grid(k.workgroups) : grid(ceilDiv(k.threads ?? 1, FUSED_WG));
     return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, [whole]), workgroups };
   };
   const env = (computed: Tensor[]) => ({ offset: mem.offsetOf, computed: new Set(computed) });
   const shape = (t: Tensor) => `[${t.shape.join(',')}]`;
 
-  const kernels: { unit: Unit; make: (increment: boolean) => Dispatch[]; canIncrement: boolean }[] = s.units.map((u) => {
-    switch (u.kind) {
-      case 'elementwise': {
-        const outs = u.outputs.map((t) => ({ t, offset: mem.offsetOf(t)! }));
-        const probe = elementwiseKernel(outs, env(u.outputs), consts);
-        counterUsed ||= probe.usesCounter;
-        const label = `fused ${u.outputs.map((t) => `${u.outputs.length > 1 || !u.node ? '' : `${t.node.prim} `}${shape(t)}`).join(' ')}`;
-        return {
-          unit: u,
-          canIncrement: !probe.usesCounter,
-          make: (inc) => [compile(inc ? elementwiseKernel(outs, env(u.outputs), consts, true) : probe, label)],
-        };
+  const kernels: { unit: Unit; make: (increment: boolean) => Dispatch[]; canIncrement: boolean }[] =
+    s.units.map((u) => {
+      switch (u.kind) {
+        case 'elementwise': {
+          const outs = u.outputs.map((t) => ({ t, offset: mem.offsetOf(t)! }));
+          const probe = elementwiseKernel(outs, env(u.outputs), consts);
+          counterUsed ||= probe.usesCounter;
+          const label = `fused ${u.outputs.map((t) => `${u.outputs.length > 1 || !u.node ? '' : `${t.node.prim} `}${shape(t)}`).join(' ')}`;
+          return {
+            unit: u,
+            canIncrement: !probe.usesCounter,
+            make: (inc) => [
+              compile(inc ? elementwiseKernel(outs, env(u.outputs), consts, true) : probe, label),
+            ],
+          };
+        }
+        case 'reduce': {
+          const t = u.outputs[0];
+          const k = reduceKernel(t, mem.offsetOf(t)!, env([]), consts);
+          counterUsed ||= k.usesCounter;
+          const label = `${u.node!.prim} ${shape(u.node!.inputs[0])} -> ${shape(t)}`;
+          return { unit: u, canIncrement: false, make: () => [compile(k, label)] };
+        }
+        case 'matmul':
+          return { unit: u, canIncrement: false, make: () => [matmul(rt, u, view)] };
+        case 'sampleData': {
+          const n = u.node as Node<Prim.SampleData>;
+          const t = u.outputs[0];
+          return {
+            unit: u,
+            canIncrement: false,
+            make: () => [
+              sampleDataDispatch(rt, {
+                out: view(t),
+                n: t.shape[0],
+                dataset: n.params.dataset,
+                seed,
+                stream: n.params.stream,
+                step: { buffer: arena, offset: mem.counter * 4, size: 4 },
+              }),
+            ],
+          };
+        }
+        case 'adam': {
+          const n = u.node as Node<Prim.Adam>;
+          const r = mem.adam.get(n)!;
+          const normSq = mem.normSq.get(n);
+          const layout = { ...r, step: mem.offsetOf(r.step)!, normSq };
+          return {
+            unit: u,
+            canIncrement: true,
+            make: (inc) => [
+              ...(normSq !== undefined
+                ? [compile(sumSquaresKernel(r.g, r.length, normSq, consts), `gradNormSq n=${r.length}`)]
+                : []),
+              compile(adamKernel(n.params, layout, consts, inc), `adam n=${r.length}`),
+            ],
+          };
+        }
       }
-      case 'reduce': {
-        const t = u.outputs[0];
-        const k = reduceKernel(t, mem.offsetOf(t)!, env([]), consts);
-        counterUsed ||= k.usesCounter;
-        const label = `${u.node!.prim} ${shape(u.node!.inputs[0])} -> ${shape(t)}`;
-        return { unit: u, canIncrement: false, make: () => [compile(k, label)] };
-      }
-      case 'matmul':
-        return { unit: u, canIncrement: false, make: () => [matmul(rt, u, view)] };
-      case 'sampleData': {
-        const n = u.node as Node<Prim.SampleData>;
-        const t = u.outputs[0];
-        return {
-          unit: u,
-          canIncrement: false,
-          make: () => [
-            sampleDataDispatch(rt, {
-              out: view(t),
-              n: t.shape[0],
-              dataset: n.params.dataset,
-              seed,
-              stream: n.params.stream,
-              step: { buffer: arena, offset: mem.counter * 4, size: 4 },
-            }),
-          ],
-        };
-      }
-      case 'adam': {
-        const n = u.node as Node<Prim.Adam>;
-        const r = mem.adam.get(n)!;
-        const normSq = mem.normSq.get(n);
-        const layout = { ...r, step: mem.offsetOf(r.step)!, normSq };
-        return {
-          unit: u,
-          canIncrement: true,
-          make: (inc) => [
-            ...(normSq !== undefined ? [compile(sumSquaresKernel(r.g, r.length, normSq, consts), `gradNormSq n=${r.length}`)] : []),
-            compile(adamKernel(n.params, layout, consts, inc), `adam n=${r.length}`),
-          ],
-        };
-      }
-    }
-  });
+    });
   const dispatches: Dispatch[] = [];
   kernels.forEach((k, i) => {
     const last = i === kernels.length - 1;
@@ -156,8 +168,17 @@ function matmul(rt: Runtime, u: Unit, view: (t: Tensor) => View): Dispatch {
     gate: p.gate && { p: view(p.gate.p), act: p.gate.act },
     rowsum: p.rowsum && view(p.rowsum),
   });
-  const extras = [p.bias ? '+bias' : '', p.act !== 'identity' ? p.act : '', p.pre ? 'pre' : '', p.gate ? `gate ${p.gate.act}'` : '', p.rowsum ? 'rowsum' : '']
+  const extras = [
+    p.bias ? '+bias' : '',
+    p.act !== 'identity' ? p.act : '',
+    p.pre ? 'pre' : '',
+    p.gate ? `gate ${p.gate.act}'` : '',
+    p.rowsum ? 'rowsum' : '',
+  ]
     .filter(Boolean)
     .join(' ');
-  return { ...d, label: `${node.prim === Prim.Dense ? 'dense' : 'matmul'} ${m}x${n}x${k}${p.transA ? ' A^T' : ''}${p.transB ? ' B^T' : ''}${extras ? ` ${extras}` : ''}` };
+  return {
+    ...d,
+    label: `${node.prim === Prim.Dense ? 'dense' : 'matmul'} ${m}x${n}x${k}${p.transA ? ' A^T' : ''}${p.transB ? ' B^T' : ''}${extras ? ` ${extras}` : ''}`,
+  };
 }

@@ -9,7 +9,9 @@ import { encodeDispatches, type Dispatch, type Runtime } from './lower.ts';
 export class UnknownTensorError extends Error {
   override name = 'UnknownTensorError';
   constructor(name: string, known: string[]) {
-    super(`no tensor '${name}' in this compiled step: use one of ${known.join(', ')} (outputs and inputs by name)`);
+    super(
+      `no tensor '${name}' in this compiled step: use one of ${known.join(', ')} (outputs and inputs by name)`,
+    );
   }
 }
 
@@ -98,7 +100,13 @@ export class CompiledStep {
     if (!pair) {
       const make = (): Staging => {
         this.stagingBytes += bytes;
-        return { buffer: this.rt.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }), busy: null };
+        return {
+          buffer: this.rt.device.createBuffer({
+            size: bytes,
+            usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+          }),
+          busy: null,
+        };
       };
       pair = [make(), make()];
       this.staging.set(name, pair);

@@ -108,10 +108,27 @@ export function schedule(opts: ScheduleOptions): Schedule {
   for (const n of nodes) {
     if (n.prim === Prim.Dense) {
       const [x, w, b] = n.inputs;
-      plans.set(n, { node: n, a: x, b: w, bias: b, transA: false, transB: true, out: n.outputs[0], act: 'identity' });
+      plans.set(n, {
+        node: n,
+        a: x,
+        b: w,
+        bias: b,
+        transA: false,
+        transB: true,
+        out: n.outputs[0],
+        act: 'identity',
+      });
     } else if (n.prim === Prim.Matmul) {
       const { transA, transB } = n.params as PrimParams[Prim.Matmul];
-      plans.set(n, { node: n, a: n.inputs[0], b: n.inputs[1], transA, transB, out: n.outputs[0], act: 'identity' });
+      plans.set(n, {
+        node: n,
+        a: n.inputs[0],
+        b: n.inputs[1],
+        transA,
+        transB,
+        out: n.outputs[0],
+        act: 'identity',
+      });
     }
   }
   const gated = new Set<Tensor>();
@@ -119,7 +136,9 @@ export function schedule(opts: ScheduleOptions): Schedule {
     for (const [n, plan] of plans) {
       if (n.prim !== Prim.Dense) continue;
       const d = n.outputs[0];
-      const epi = uses(d).find((u) => u.prim === Prim.Activation && (u.params as PrimParams[Prim.Activation]).order === 0);
+      const epi = uses(d).find(
+        (u) => u.prim === Prim.Activation && (u.params as PrimParams[Prim.Activation]).order === 0,
+      );
       if (!epi) continue;
       plan.out = epi.outputs[0];
       plan.act = (epi.params as PrimParams[Prim.Activation]).act;
@@ -131,7 +150,9 @@ export function schedule(opts: ScheduleOptions): Schedule {
       const t = n.outputs[0];
       const g = gateOf(n);
       if (!g || rootSet.has(t)) continue;
-      const hosts = uses(t).filter((u) => plans.has(u) && u.prim === Prim.Matmul && u.inputs[0] === t && u.inputs[1] !== t);
+      const hosts = uses(t).filter(
+        (u) => plans.has(u) && u.prim === Prim.Matmul && u.inputs[0] === t && u.inputs[1] !== t,
+      );
       const sums = uses(t).filter((u) => isRowSum(u));
       if (hosts.length + sums.length !== uses(t).length) continue;
       if (sums.length > 0 && !hosts.some((h) => plans.get(h)!.transA)) continue;
@@ -142,7 +163,9 @@ export function schedule(opts: ScheduleOptions): Schedule {
     for (const n of nodes) {
       if (!isRowSum(n)) continue;
       const t = n.inputs[0];
-      const host = uses(t).find((u) => u.prim === Prim.Matmul && u.inputs[0] === t && plans.get(u)!.transA && !plans.get(u)!.rowsum);
+      const host = uses(t).find(
+        (u) => u.prim === Prim.Matmul && u.inputs[0] === t && plans.get(u)!.transA && !plans.get(u)!.rowsum,
+      );
       if (!host) continue;
       plans.get(host)!.rowsum = n.outputs[0];
       absorbed.set(n.outputs[0], host);
@@ -155,7 +178,8 @@ export function schedule(opts: ScheduleOptions): Schedule {
   for (const n of nodes) {
     if (!inlineable(n)) for (const o of n.outputs) mat.add(o);
     if (n.prim === Prim.Adam) n.inputs.forEach((t) => mat.add(t));
-    if (!inlineable(n) && !isReduce(n) && !plans.has(n) && n.prim !== Prim.Adam) n.inputs.forEach((t) => mat.add(t));
+    if (!inlineable(n) && !isReduce(n) && !plans.has(n) && n.prim !== Prim.Adam)
+      n.inputs.forEach((t) => mat.add(t));
   }
   for (const plan of plans.values()) {
     for (const t of [plan.a, plan.b, plan.bias, plan.gate?.p]) if (t) mat.add(t);

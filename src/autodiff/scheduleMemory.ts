@@ -108,7 +108,14 @@ export function planMemory(s: Schedule, outputs: readonly Tensor[]): MemoryPlan 
       for (const t of list) place(t);
       return base;
     });
-    adam.set(n, { p: bases[0], g: bases[1], m: bases[2], v: bases[3], length: top - bases[3], step: n.inputs[4 * k] });
+    adam.set(n, {
+      p: bases[0],
+      g: bases[1],
+      m: bases[2],
+      v: bases[3],
+      length: top - bases[3],
+      step: n.inputs[4 * k],
+    });
     if ((n.params as PrimParams[Prim.Adam]).clipNorm > 0) {
       normSq.set(n, top);
       top += SLOT_ALIGN;

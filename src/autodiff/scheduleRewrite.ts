@@ -18,7 +18,13 @@ export class Rewriter {
   readonly map = new Map<Tensor, Tensor>();
 
   /** The node (prim, params, inputs) with given output shapes, shared when one exists already. */
-  cse<P extends Prim>(prim: P, params: PrimParams[P], inputs: readonly Tensor[], shapes: readonly Shape[], reuse?: Tensor[]): Tensor[] {
+  cse<P extends Prim>(
+    prim: P,
+    params: PrimParams[P],
+    inputs: readonly Tensor[],
+    shapes: readonly Shape[],
+    reuse?: Tensor[],
+  ): Tensor[] {
     const key = `${prim}|${JSON.stringify(params)}|${inputs.map(tensorKey).join(',')}|${shapes.map((s) => s.join('x')).join(';')}`;
     const hit = this.table.get(key);
     if (hit) return hit;
@@ -57,7 +63,11 @@ export class Rewriter {
           const d = this.dense(x, w, b);
           const q = this.cse(Prim.Matmul, { transA: false, transB: true }, [xd, w], [d.shape])[0];
           if (act === 'identity') outs = [d, q];
-          else outs = [this.act(d, act, 0), this.cse(Prim.Binary, { op: 'mul' }, [this.act(d, act, 1), q], [d.shape])[0]];
+          else
+            outs = [
+              this.act(d, act, 0),
+              this.cse(Prim.Binary, { op: 'mul' }, [this.act(d, act, 1), q], [d.shape])[0],
+            ];
           break;
         }
         default:

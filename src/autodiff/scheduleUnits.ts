@@ -64,7 +64,12 @@ export function planUnits(c: UnitContext): Unit[] {
     } else {
       for (const o of n.outputs) {
         if (!c.mat.has(o) || c.alias.has(o) || c.absorbed.has(o)) continue;
-        units.push({ kind: 'elementwise', outputs: [o], reads: [...new Set(n.inputs.flatMap(leaves))], node: n });
+        units.push({
+          kind: 'elementwise',
+          outputs: [o],
+          reads: [...new Set(n.inputs.flatMap(leaves))],
+          node: n,
+        });
       }
     }
   }
@@ -79,9 +84,13 @@ function order(units: Unit[], c: UnitContext): Unit[] {
   const addEdge = (from: number, to: number) => {
     if (from !== to) succ[from].add(to);
   };
-  units.forEach((u, i) => u.reads.forEach((t) => producer.has(root(t)) && addEdge(producer.get(root(t))!, i)));
+  units.forEach((u, i) =>
+    u.reads.forEach((t) => producer.has(root(t)) && addEdge(producer.get(root(t))!, i)),
+  );
   // In-place writers wait for the other readers of the slot they overwrite.
-  const writes = units.map((u) => new Set(u.outputs.map((t) => c.pins.get(t)).filter((t): t is Tensor => !!t)));
+  const writes = units.map(
+    (u) => new Set(u.outputs.map((t) => c.pins.get(t)).filter((t): t is Tensor => !!t)),
+  );
   units.forEach((u, i) => {
     if (u.kind === 'adam') {
       const k = (u.node!.inputs.length - 1) / 4;
@@ -110,7 +119,9 @@ function order(units: Unit[], c: UnitContext): Unit[] {
     const group: number[] = [];
     for (const i of ready) {
       const clash = group.some(
-        (j) => [...writes[i]].some((t) => readsRoots[j].has(t)) || [...writes[j]].some((t) => readsRoots[i].has(t)),
+        (j) =>
+          [...writes[i]].some((t) => readsRoots[j].has(t)) ||
+          [...writes[j]].some((t) => readsRoots[i].has(t)),
       );
       if (!clash) group.push(i);
     }

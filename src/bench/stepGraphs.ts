@@ -46,7 +46,14 @@ export interface StepConfig {
   initSeed?: number;
 }
 
-export const DEFAULT_ADAM: AdamParams = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 0 };
+export const DEFAULT_ADAM: AdamParams = {
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0,
+  clipNorm: 0,
+};
 
 export interface StepGraph {
   spec: StepSpec;
@@ -60,7 +67,10 @@ export interface StepGraph {
 const ones = (shape: number[]) => broadcastTo(constant(1), shape);
 
 /** Shared part: time, noise and data leaves, the network, and the AdamW wiring around a loss. */
-function withAdam(cfg: StepConfig, build: (f: (x: Tensor, t: Tensor, s: Tensor) => Tensor, x: Tensor) => Tensor): StepGraph {
+function withAdam(
+  cfg: StepConfig,
+  build: (f: (x: Tensor, t: Tensor, s: Tensor) => Tensor, x: Tensor) => Tensor,
+): StepGraph {
   const params = flowNetSpec({ timeFeatures: 'raw' }, { width: cfg.width, depth: cfg.depth, act: cfg.act });
   const p = paramInputs(params);
   const x = cfg.data === 'input' ? input('batch', [cfg.batch, 2]) : sampleData(cfg.data, cfg.batch, 0);
@@ -72,7 +82,10 @@ function withAdam(cfg: StepConfig, build: (f: (x: Tensor, t: Tensor, s: Tensor) 
   const stepIn = input('adam.step', [1]);
   const stepNext = add(stepIn, 1);
   const upd = adam(ps, grads, ms, vs, stepNext, cfg.adam ?? DEFAULT_ADAM);
-  const feeds: Record<string, Float64Array> = { ...initParams(params, cfg.initSeed ?? 1), 'adam.step': new Float64Array(1) };
+  const feeds: Record<string, Float64Array> = {
+    ...initParams(params, cfg.initSeed ?? 1),
+    'adam.step': new Float64Array(1),
+  };
   for (const q of params) {
     const n = q.shape.reduce((a, d) => a * d, 1);
     feeds[`adam.m.${q.name}`] = new Float64Array(n);

@@ -10,7 +10,13 @@ import { meanFlowStep, type StepConfig } from './stepGraphs.ts';
 import { calibrate, timeDispatches } from './timing.ts';
 import type { BenchOptions, BenchRecord, BenchSection } from './types.ts';
 
-export const STEP_BENCH: StepConfig = { batch: 1024, width: 256, depth: 3, act: 'silu', data: 'checkerboard' };
+export const STEP_BENCH: StepConfig = {
+  batch: 1024,
+  width: 256,
+  depth: 3,
+  act: 'silu',
+  data: 'checkerboard',
+};
 
 async function stepsPerSecond(rt: Runtime, step: CompiledStep, quick: boolean): Promise<number> {
   const inner = await calibrate(rt, step.dispatches, quick ? 200 : 1000, 50);
@@ -37,16 +43,51 @@ export const stepSection: BenchSection = {
           `${(step.bytesAllocated / 2 ** 20).toFixed(1)} MiB, ${rate[variant].toFixed(2)} steps/s (loss ${loss.toFixed(4)})`,
       );
       records.push(
-        { name: 'training step', variant: `${variant} dispatches`, shape, value: step.dispatchesPerStep, unit: 'dispatches/step', adapter },
-        { name: 'training step', variant: `${variant} readbacks`, shape, value: 0, unit: 'readbacks/step', adapter },
-        { name: 'training step', variant: `${variant} memory`, shape, value: step.bytesAllocated, unit: 'bytes', adapter },
-        { name: 'training step', variant: `${variant} speed`, shape, value: rate[variant], unit: 'steps/s', adapter },
+        {
+          name: 'training step',
+          variant: `${variant} dispatches`,
+          shape,
+          value: step.dispatchesPerStep,
+          unit: 'dispatches/step',
+          adapter,
+        },
+        {
+          name: 'training step',
+          variant: `${variant} readbacks`,
+          shape,
+          value: 0,
+          unit: 'readbacks/step',
+          adapter,
+        },
+        {
+          name: 'training step',
+          variant: `${variant} memory`,
+          shape,
+          value: step.bytesAllocated,
+          unit: 'bytes',
+          adapter,
+        },
+        {
+          name: 'training step',
+          variant: `${variant} speed`,
+          shape,
+          value: rate[variant],
+          unit: 'steps/s',
+          adapter,
+        },
       );
       step.destroy();
     }
     const ratio = rate.compiled / rate.naive;
     opts.log(`  compiled / naive: ${ratio.toFixed(2)}x`);
-    records.push({ name: 'training step', variant: 'compiled/naive speed', shape, value: ratio, unit: 'x', adapter });
+    records.push({
+      name: 'training step',
+      variant: 'compiled/naive speed',
+      shape,
+      value: ratio,
+      unit: 'x',
+      adapter,
+    });
     return records;
   },
 };

@@ -27,4 +27,5 @@ export function expectRel(gpu: Float32Array, cpu: Float64Array, tol: number, wha
 }
 
 /** A batch of 2-D points rounded to f32, so both executors see the same inputs. */
-export const batchOf = (n: number) => new Float64Array(2 * n).map((_, i) => Math.fround(Math.sin(1.3 * i + 0.2) * 1.5));
+export const batchOf = (n: number) =>
+  new Float64Array(2 * n).map((_, i) => Math.fround(Math.sin(1.3 * i + 0.2) * 1.5));

@@ -55,7 +55,11 @@ describe('schedule of a MeanFlow training step', () => {
       for (const t of u.outputs) if (!live.has(t)) live.set(t, [i, i]);
       for (const t of u.reads) if (live.has(t)) live.get(t)![1] = i;
     });
-    const items = [...live.entries()].map(([t, span]) => ({ t: t as (typeof roots)[0], span, off: mem.slot.get(t as (typeof roots)[0])! }));
+    const items = [...live.entries()].map(([t, span]) => ({
+      t: t as (typeof roots)[0],
+      span,
+      off: mem.slot.get(t as (typeof roots)[0])!,
+    }));
     for (const a of items) {
       for (const b of items) {
         if (a === b || a.off === undefined || b.off === undefined) continue;

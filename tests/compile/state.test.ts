@@ -51,7 +51,8 @@ describe('compiled steps with state', () => {
       feeds = { ...feeds };
       updates.forEach((u, i) => (feeds[u.input] = cpu[i + 1]));
     }
-    for (const u of updates) expectRel(await step.read(u.input), feeds[u.input], 1e-4, `${u.input} after 3 steps`);
+    for (const u of updates)
+      expectRel(await step.read(u.input), feeds[u.input], 1e-4, `${u.input} after 3 steps`);
     step.destroy();
   });
 
@@ -62,7 +63,12 @@ describe('compiled steps with state', () => {
     const b = compileStep(g.spec, rt, { seed: SEED });
     a.run(3);
     for (let k = 0; k < 3; k++) b.run(1);
-    const [pa, pb, la, lb] = await Promise.all([a.read('layers.0.weight'), b.read('layers.0.weight'), a.read('loss'), b.read('loss')]);
+    const [pa, pb, la, lb] = await Promise.all([
+      a.read('layers.0.weight'),
+      b.read('layers.0.weight'),
+      a.read('loss'),
+      b.read('loss'),
+    ]);
     expect(Array.from(pa)).toEqual(Array.from(pb));
     expect(Array.from(la)).toEqual(Array.from(lb));
     expect(Array.from(await a.read('adam.step'))).toEqual([3]);
@@ -100,7 +106,8 @@ describe('compiled steps with state', () => {
     const x = input('x', [19, 2]);
     const t = input('t', [19, 1]);
     const s = input('s', [19, 1]);
-    const f = (xx: Tensor, tt: Tensor, ss: Tensor) => flowNet(p, xx, tt, ss, { timeFeatures: 'raw', act: 'gelu' });
+    const f = (xx: Tensor, tt: Tensor, ss: Tensor) =>
+      flowNet(p, xx, tt, ss, { timeFeatures: 'raw', act: 'gelu' });
     const { out, tangents } = jvp(f, [x, t, s], [null, null, broadcastTo(constant(1), [19, 1])]);
     // d/ds f(x, t, s) = F + (s - t) dF/ds, regressed onto a fixed target.
     const dfds = add(out[0], mul(sub(s, t), tangents[0]!));
@@ -108,13 +115,25 @@ describe('compiled steps with state', () => {
     const grads = grad(loss, paramList(spec, p));
     const outputs: Record<string, Tensor> = { loss };
     spec.forEach((q, i) => (outputs[`grad ${q.name}`] = grads[i]));
-    const tt = batchOf(19).slice(0, 19).map((v) => Math.fround(0.5 + 0.3 * Math.tanh(v)));
-    const feeds = { ...initParams(spec, 2), x: batchOf(19), t: tt, s: tt.map((v) => Math.fround(v * 0.6)), target: batchOf(19).reverse() };
+    const tt = batchOf(19)
+      .slice(0, 19)
+      .map((v) => Math.fround(0.5 + 0.3 * Math.tanh(v)));
+    const feeds = {
+      ...initParams(spec, 2),
+      x: batchOf(19),
+      t: tt,
+      s: tt.map((v) => Math.fround(v * 0.6)),
+      target: batchOf(19).reverse(),
+    };
     const rt = await testRuntime();
     const step = compileStep({ outputs, feeds }, rt);
     step.run(1);
     const names = Object.keys(outputs);
-    const cpu = evalCpu(names.map((k) => outputs[k]), feeds, { seed: 0, step: 0 });
+    const cpu = evalCpu(
+      names.map((k) => outputs[k]),
+      feeds,
+      { seed: 0, step: 0 },
+    );
     for (let i = 0; i < names.length; i++) expectRel(await step.read(names[i]), cpu[i], 1e-4, names[i]);
     step.destroy();
   });
@@ -134,14 +153,23 @@ describe('compiled steps with state', () => {
       flat: reshape(mul(cat, 2), [27]),
       tail: slice(reshape(a, [51]), 0, 48, 3),
     };
-    const feeds = { a: batchOf(26).slice(0, 51), b: batchOf(9).slice(0, 17), c: Float64Array.of(0.25, -0.5, 1) };
+    const feeds = {
+      a: batchOf(26).slice(0, 51),
+      b: batchOf(9).slice(0, 17),
+      c: Float64Array.of(0.25, -0.5, 1),
+    };
     const rt = await testRuntime();
     for (const naive of [false, true]) {
       const step = compileStep({ outputs, feeds }, rt, { naive });
       step.run(1);
       const names = Object.keys(outputs) as (keyof typeof outputs)[];
-      const cpu = evalCpu(names.map((k) => outputs[k]), feeds, { seed: 0, step: 0 });
-      for (let i = 0; i < names.length; i++) expectRel(await step.read(names[i]), cpu[i], 1e-5, `${names[i]} (naive=${naive})`);
+      const cpu = evalCpu(
+        names.map((k) => outputs[k]),
+        feeds,
+        { seed: 0, step: 0 },
+      );
+      for (let i = 0; i < names.length; i++)
+        expectRel(await step.read(names[i]), cpu[i], 1e-5, `${names[i]} (naive=${naive})`);
       step.write('c', [1, 2, 3]);
       step.run(1);
       const again = evalCpu([outputs.cat], { ...feeds, c: Float64Array.of(1, 2, 3) }, { seed: 0, step: 0 });

@@ -11,8 +11,12 @@ import { batchOf, expectRel, testRuntime } from './helpers.ts';
 
 const SEED = 11;
 
-
-async function compareOutputs(outputs: Record<string, Tensor>, feeds: Record<string, Float64Array>, naive: boolean, tol = 1e-4) {
+async function compareOutputs(
+  outputs: Record<string, Tensor>,
+  feeds: Record<string, Float64Array>,
+  naive: boolean,
+  tol = 1e-4,
+) {
   const rt = await testRuntime();
   const step = compileStep({ outputs, feeds }, rt, { seed: SEED, naive });
   step.run(1);
@@ -22,7 +26,8 @@ async function compareOutputs(outputs: Record<string, Tensor>, feeds: Record<str
     feeds,
     { seed: SEED, step: 0 },
   );
-  for (let i = 0; i < names.length; i++) expectRel(await step.read(names[i]), cpu[i], tol, `${names[i]} (naive=${naive})`);
+  for (let i = 0; i < names.length; i++)
+    expectRel(await step.read(names[i]), cpu[i], tol, `${names[i]} (naive=${naive})`);
   step.destroy();
   return step;
 }
