@@ -1,6 +1,6 @@
 // Snippet: Philox4x32-10, the same bits as src/engine/cpu/philox.ts.
 // Element i of stream `stream` at step `step`: philox4x32_10(vec4u(i, step, stream, 0), vec2u(seed, 0)).
-// uniform = (bits >> 8) * 2^-24 + 2^-25 in (0, 1); normal by Box-Muller from bits.x, bits.y.
+// uniform = (bits >> 9) * 2^-23 + 2^-24 strictly in (0, 1), exact in f32; normal by Box-Muller from bits.x, bits.y.
 
 // 32 x 32 -> 64-bit product as (hi, lo), from 16-bit halves (WGSL has no u64).
 fn philox_mulhilo(a: u32, b: u32) -> vec2u {
@@ -30,7 +30,7 @@ fn philox4x32_10(counter: vec4u, key: vec2u) -> vec4u {
 }
 
 fn philox_uniform(bits: u32) -> f32 {
-  return f32(bits >> 8u) * 5.9604644775390625e-8 + 2.98023223876953125e-8;
+  return f32(bits >> 9u) * 1.1920928955078125e-7 + 5.9604644775390625e-8;
 }
 
 fn philox_normal(bits: vec4u) -> f32 {

@@ -1,7 +1,7 @@
 // Toy dataset samples, the WGSL twin of src/engine/cpu/sampleData.ts (read its header for each dataset).
 //   step:[1] (f32, the step counter) -> out:[n, 2]
 // Sample i uses bits = philox4x32_10(vec4u(i, step, stream, 0), vec2u(seed, 0)) and u_j = uniform(bits[j]).
-// Discrete choices use the 24-bit integer bits >> 8 (as the CPU does from u), so both pick the same.
+// Discrete choices use the 23-bit integer bits >> 9 (as the CPU does from u), so both pick the same.
 
 //! include philox
 
@@ -17,9 +17,9 @@ struct Params { n: u32, seed: u32, stream: u32, pad: u32 }
 const PI: f32 = 3.14159265358979;
 const SQRT2: f32 = 1.41421356237310;
 
-// floor(m K / 2^24) with m = bits >> 8, for K <= 256 (exact in u32).
+// floor(m K / 2^23) with m = bits >> 9, for K <= 512 (exact in u32).
 fn choose(bits: u32, k: u32) -> u32 {
-  return ((bits >> 8u) * k) >> 24u;
+  return ((bits >> 9u) * k) >> 23u;
 }
 
 fn box_muller(ua: f32, ub: f32) -> vec2f {

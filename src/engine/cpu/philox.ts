@@ -5,7 +5,8 @@
  *
  * Convention: for element `i` of stream `stream` at step `step` with seed `seed`,
  *   bits = philox4x32_10(counter = (i, step, stream, 0), key = (seed, 0))
- *   uniform = (bits[0] >>> 8) * 2^-24 + 2^-25           in (0, 1), exact in f32
+ *   uniform = (bits[0] >>> 9) * 2^-23 + 2^-24           strictly in (0, 1), exact in f32 (odd multiples
+ *                                                        of 2^-24 need 24 significant bits at most)
  *   normal  = sqrt(-2 ln u0) * cos(2 pi u1)             u0, u1 from bits[0], bits[1] (Box-Muller)
  */
 
@@ -48,7 +49,7 @@ export function philox4x32_10(counter: readonly number[], key: readonly number[]
   return [c0, c1, c2, c3];
 }
 
-export const bitsToUniform = (bits: number): number => (bits >>> 8) * 2 ** -24 + 2 ** -25;
+export const bitsToUniform = (bits: number): number => (bits >>> 9) * 2 ** -23 + 2 ** -24;
 
 export function randomBits(seed: number, stream: number, step: number, index: number) {
   return philox4x32_10([index, step, stream, 0], [seed, 0]);

@@ -3,8 +3,8 @@
  *
  * Every sample is a deterministic function of FOUR uniforms u0..u3 in (0, 1):
  *   bits = philox4x32_10(counter = (i, step, stream, 0), key = (seed, 0)),  u_j = bitsToUniform(bits[j]).
- * Discrete choices (which component, ring, arm, square) use the uniform's 24-bit integer
- * m = floor(u * 2^24) = bits >>> 8 and pick floor(m * K / 2^24): integer arithmetic, so the GPU (which
+ * Discrete choices (which component, ring, arm, square) use the uniform's 23-bit integer
+ * m = floor(u * 2^23) = bits >>> 9 and pick floor(m * K / 2^23): integer arithmetic, so the GPU (which
  * reads the bits directly) makes exactly the same choice even where f32 rounding of u would not.
  * Normals come from Box-Muller on two uniforms: (n1, n2) = sqrt(-2 ln ua) (cos 2 pi ub, sin 2 pi ub).
  *
@@ -74,8 +74,8 @@ export function datasetId(name: string): number {
 
 /** floor(m K / 2^24) with m = floor(u 2^24): a choice among K from one uniform, exact in integers. */
 export function chooseOf(u: number, k: number): number {
-  const m = Math.floor(u * 16777216);
-  return Math.floor((m * k) / 16777216);
+  const m = Math.floor(u * 8388608);
+  return Math.floor((m * k) / 8388608);
 }
 
 /** Box-Muller: two independent standard normals from two uniforms. */
