@@ -28,8 +28,14 @@ export const matmulSection: BenchSection = {
     const adapter = rt.ctx.adapter.line;
     for (const [m, n, k, role] of opts.quick ? QUICK : SHAPES) {
       const [a, b, c] = rt.arena([m * k, k * n, m * n]);
-      rt.upload(Float32Array.from({ length: m * k }, (_, i) => Math.sin(i)), a);
-      rt.upload(Float32Array.from({ length: k * n }, (_, i) => Math.cos(i)), b);
+      rt.upload(
+        Float32Array.from({ length: m * k }, (_, i) => Math.sin(i)),
+        a,
+      );
+      rt.upload(
+        Float32Array.from({ length: k * n }, (_, i) => Math.cos(i)),
+        b,
+      );
       const gflop = (2 * m * n * k) / 1e9;
       const shape = `${m}x${n}x${k}`;
       for (const layout of opts.quick ? LAYOUTS.slice(0, 1) : LAYOUTS) {
@@ -42,11 +48,27 @@ export const matmulSection: BenchSection = {
           const inner = await calibrate(rt, [d], 60, 50);
           const ms = await timeDispatches(rt, [d], { warmup: 1, reps: opts.quick ? 3 : 5, inner });
           row[variant] = gflop / (ms / 1e3);
-          records.push({ name: 'matmul', variant: `${variant} ${layout.name}`, shape, value: row[variant], unit: 'GFLOP/s', adapter });
+          records.push({
+            name: 'matmul',
+            variant: `${variant} ${layout.name}`,
+            shape,
+            value: row[variant],
+            unit: 'GFLOP/s',
+            adapter,
+          });
         }
         const ratio = row.tiled / row.naive;
-        records.push({ name: 'matmul', variant: `tiled/naive ${layout.name}`, shape, value: ratio, unit: 'x', adapter });
-        opts.log(`  ${shape.padEnd(14)} ${layout.name.padEnd(6)} tiled ${row.tiled.toFixed(2).padStart(7)}  naive ${row.naive.toFixed(2).padStart(7)} GFLOP/s  ${ratio.toFixed(1)}x  (${role})`);
+        records.push({
+          name: 'matmul',
+          variant: `tiled/naive ${layout.name}`,
+          shape,
+          value: ratio,
+          unit: 'x',
+          adapter,
+        });
+        opts.log(
+          `  ${shape.padEnd(14)} ${layout.name.padEnd(6)} tiled ${row.tiled.toFixed(2).padStart(7)}  naive ${row.naive.toFixed(2).padStart(7)} GFLOP/s  ${ratio.toFixed(1)}x  (${role})`,
+        );
       }
       rt.release(a.buffer);
     }

@@ -29,7 +29,11 @@ async function runOnce(rt: Runtime, ds: readonly Dispatch[], inner: number): Pro
 }
 
 /** Median milliseconds for ONE pass over `ds` (the list, not each dispatch). */
-export async function timeDispatches(rt: Runtime, ds: readonly Dispatch[], opts: TimingOptions = {}): Promise<number> {
+export async function timeDispatches(
+  rt: Runtime,
+  ds: readonly Dispatch[],
+  opts: TimingOptions = {},
+): Promise<number> {
   const { warmup = 2, reps = 5, inner = 1 } = opts;
   await rt.ready();
   for (let i = 0; i < warmup; i++) await runOnce(rt, ds, inner);
@@ -39,7 +43,12 @@ export async function timeDispatches(rt: Runtime, ds: readonly Dispatch[], opts:
 }
 
 /** Picks `inner` so that one submit runs about `targetMs`, from a single timed run. */
-export async function calibrate(rt: Runtime, ds: readonly Dispatch[], targetMs = 50, maxInner = 200): Promise<number> {
+export async function calibrate(
+  rt: Runtime,
+  ds: readonly Dispatch[],
+  targetMs = 50,
+  maxInner = 200,
+): Promise<number> {
   await rt.ready();
   await runOnce(rt, ds, 1);
   const once = await runOnce(rt, ds, 1);

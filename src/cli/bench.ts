@@ -27,10 +27,14 @@ for (const section of BENCH_SECTIONS) {
   console.log(`\n[${section.name}]`);
   records.push(...(await section.run(rt, { quick: Boolean(opts.quick), log: (l) => console.log(l) })));
 }
-const gate = records.find((r) => r.name === 'matmul' && r.variant === 'tiled/naive A.B' && r.shape === '1024x256x256');
+const gate = records.find(
+  (r) => r.name === 'matmul' && r.variant === 'tiled/naive A.B' && r.shape === '1024x256x256',
+);
 if (gate) {
   const ok = gate.value >= 4;
-  console.log(`\ntiled vs naive on 1024x256x256: ${gate.value.toFixed(1)}x (target >= 4x): ${ok ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `\ntiled vs naive on 1024x256x256: ${gate.value.toFixed(1)}x (target >= 4x): ${ok ? 'OK' : 'BELOW TARGET'}`,
+  );
   if (!ok) process.exitCode = 1;
 }
 if (opts.json) {

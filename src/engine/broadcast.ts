@@ -6,7 +6,8 @@ export type Shape = readonly number[];
 export const sizeOf = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
 export function pad4(shape: Shape): [number, number, number, number] {
-  if (shape.length > 4) throw new ViewError(`shape [${shape.join(', ')}] has rank ${shape.length}, the kernels take rank <= 4`);
+  if (shape.length > 4)
+    throw new ViewError(`shape [${shape.join(', ')}] has rank ${shape.length}, the kernels take rank <= 4`);
   const s = [1, 1, 1, 1, ...shape].slice(-4);
   return [s[0], s[1], s[2], s[3]];
 }
@@ -18,7 +19,10 @@ export function broadcastShapes(...shapes: Shape[]): number[] {
     let size = 1;
     for (const s of shapes) {
       const x = s[s.length - rank + d] ?? 1;
-      if (x !== 1 && size !== 1 && x !== size) throw new ViewError(`shapes ${shapes.map((s) => `[${s.join(', ')}]`).join(' and ')} do not broadcast`);
+      if (x !== 1 && size !== 1 && x !== size)
+        throw new ViewError(
+          `shapes ${shapes.map((s) => `[${s.join(', ')}]`).join(' and ')} do not broadcast`,
+        );
       if (x !== 1) size = x;
     }
     out.push(size);

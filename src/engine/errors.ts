@@ -52,7 +52,9 @@ export class ShaderCompileError extends Error {
 export class KernelValidationError extends Error {
   override name = 'KernelValidationError';
   constructor(kernel: string, detail: string) {
-    super(`WebGPU rejected kernel "${kernel}": ${detail}. Check the views' sizes and 256-byte offsets passed to it.`);
+    super(
+      `WebGPU rejected kernel "${kernel}": ${detail}. Check the views' sizes and 256-byte offsets passed to it.`,
+    );
   }
 }
 

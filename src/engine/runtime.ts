@@ -70,7 +70,12 @@ export class Runtime {
    * The layout has `storage` read_write storage bindings (0..storage-1) then, if `uniform`, a uniform.
    * Compilation errors are collected: `await rt.ready()` (also done by `read`) throws ShaderCompileError.
    */
-  pipeline(kernel: KernelSource, storage: number, uniform: boolean, constants: Constants = {}): GPUComputePipeline {
+  pipeline(
+    kernel: KernelSource,
+    storage: number,
+    uniform: boolean,
+    constants: Constants = {},
+  ): GPUComputePipeline {
     const keys = Object.keys(constants).sort();
     const key = `${kernel.name}|${storage}|${uniform}|${keys.map((k) => `${k}=${Number(constants[k])}`).join(',')}`;
     const hit = this.pipelines.get(key);
@@ -110,8 +115,10 @@ export class Runtime {
       }),
     );
     const entries: GPUBindGroupLayoutEntry[] = [];
-    for (let i = 0; i < storage; i++) entries.push({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
-    if (uniform) entries.push({ binding: storage, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+    for (let i = 0; i < storage; i++)
+      entries.push({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+    if (uniform)
+      entries.push({ binding: storage, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     const bindGroupLayout = this.device.createBindGroupLayout({ label: kernel.name, entries });
     const layout = this.device.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] });
     const compiled = { module, source, layout, bindGroupLayout };
@@ -129,11 +136,18 @@ export class Runtime {
   }
 
   /** A bind group for `pipeline`: storage views in binding order, then the uniform buffer. */
-  bindGroup(label: string, pipeline: GPUComputePipeline, views: readonly View[], uniform?: GPUBuffer): GPUBindGroup {
+  bindGroup(
+    label: string,
+    pipeline: GPUComputePipeline,
+    views: readonly View[],
+    uniform?: GPUBuffer,
+  ): GPUBindGroup {
     const entries: GPUBindGroupEntry[] = views.map((v, i) => {
       if (v.offset % VIEW_ALIGN !== 0) throw new ViewError(`${label}: binding ${i} has offset ${v.offset}`);
-      if (v.size <= 0 || v.size % 4 !== 0) throw new ViewError(`${label}: binding ${i} has size ${v.size} bytes`);
-      if (v.offset + v.size > v.buffer.size) throw new ViewError(`${label}: binding ${i} runs past its buffer`);
+      if (v.size <= 0 || v.size % 4 !== 0)
+        throw new ViewError(`${label}: binding ${i} has size ${v.size} bytes`);
+      if (v.offset + v.size > v.buffer.size)
+        throw new ViewError(`${label}: binding ${i} runs past its buffer`);
       return { binding: i, resource: { buffer: v.buffer, offset: v.offset, size: v.size } };
     });
     if (uniform) entries.push({ binding: views.length, resource: { buffer: uniform } });
@@ -187,7 +201,10 @@ export class Runtime {
 
   /** A uniform buffer holding `data` (u32/f32 words; padded to 16 bytes). */
   uniform(data: ArrayBuffer | ArrayBufferView): GPUBuffer {
-    const bytes = data instanceof ArrayBuffer ? data : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    const bytes =
+      data instanceof ArrayBuffer
+        ? data
+        : data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
     const size = alignUp(Math.max(bytes.byteLength, 16), 16);
     this.bytesAllocated += size;
     const buf = this.device.createBuffer({ size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -199,7 +216,8 @@ export class Runtime {
   upload(data: Float32Array | Uint32Array | readonly number[], view?: View): View {
     const arr = data instanceof Float32Array || data instanceof Uint32Array ? data : Float32Array.from(data);
     const v = view ?? this.tensor(arr.length);
-    if (arr.byteLength > v.size) throw new ViewError(`upload of ${arr.byteLength} bytes into a view of ${v.size}`);
+    if (arr.byteLength > v.size)
+      throw new ViewError(`upload of ${arr.byteLength} bytes into a view of ${v.size}`);
     this.device.queue.writeBuffer(v.buffer, v.offset, arr.buffer, arr.byteOffset, arr.byteLength);
     return v;
   }
@@ -227,7 +245,10 @@ export class Runtime {
 
   async readBytes(view: View): Promise<ArrayBuffer> {
     await this.ready();
-    const staging = this.device.createBuffer({ size: view.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = this.device.createBuffer({
+      size: view.size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const enc = this.device.createCommandEncoder();
     enc.copyBufferToBuffer(view.buffer, view.offset, staging, 0, view.size);
     this.device.queue.submit([enc.finish()]);

@@ -31,7 +31,10 @@ export function expandIncludes(kernel: KernelSource): ExpandedSource {
       if (m) {
         const name = m[1];
         const snippet = SNIPPETS[name];
-        if (snippet === undefined) throw new Error(`${file}.wgsl:${i + 1}: unknown snippet "${name}"; known: ${Object.keys(SNIPPETS).join(', ')}`);
+        if (snippet === undefined)
+          throw new Error(
+            `${file}.wgsl:${i + 1}: unknown snippet "${name}"; known: ${Object.keys(SNIPPETS).join(', ')}`,
+          );
         if (!seen.has(name)) {
           seen.add(name);
           emit(name, snippet);

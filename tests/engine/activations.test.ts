@@ -12,7 +12,10 @@ describe('activations (float64 closed forms)', () => {
     for (const act of ACTS) {
       for (let order = 1 as ActivationOrder; order <= 3; order++) {
         for (const x of [-4.3, -1.7, -0.6, -0.05, 0.07, 0.4, 1.1, 2.9, 6.2]) {
-          const fd = (activationCpu(x + h, act, (order - 1) as ActivationOrder) - activationCpu(x - h, act, (order - 1) as ActivationOrder)) / (2 * h);
+          const fd =
+            (activationCpu(x + h, act, (order - 1) as ActivationOrder) -
+              activationCpu(x - h, act, (order - 1) as ActivationOrder)) /
+            (2 * h);
           expect(Math.abs(activationCpu(x, act, order) - fd), `${act}^(${order})(${x})`).toBeLessThan(1e-6);
         }
       }

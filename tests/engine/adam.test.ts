@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { adamCpu, emaCpu } from '../../src/engine/cpu/adam.ts';
-import { adamDispatch, emaDispatch, gradNormSqDispatch, setAdamHyper, type AdamHyper } from '../../src/engine/kernels/adam.ts';
+import {
+  adamDispatch,
+  emaDispatch,
+  gradNormSqDispatch,
+  setAdamHyper,
+  type AdamHyper,
+} from '../../src/engine/kernels/adam.ts';
 import { stepCounterDispatch } from '../../src/engine/kernels/random.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
 
@@ -13,18 +19,34 @@ async function run(n: number, hyper: AdamHyper, steps: number) {
   const [vp, vg, vm, vv, vs, vn] = rt.arena([n, n, n, n, 1, 1]);
   rt.upload(f32(p), vp);
   rt.upload(new Float32Array([0]), vs);
-  const cpu = { p: Float64Array.from(p), m: new Float64Array(n), v: new Float64Array(n), step: new Float64Array([0]) };
+  const cpu = {
+    p: Float64Array.from(p),
+    m: new Float64Array(n),
+    v: new Float64Array(n),
+    step: new Float64Array([0]),
+  };
   const ds = [
     stepCounterDispatch(rt, { step: vs }),
     ...(hyper.clipNorm > 0 ? [gradNormSqDispatch(rt, { g: vg, n, out: vn })] : []),
-    adamDispatch(rt, { p: vp, g: vg, m: vm, v: vv, n, step: vs, hyper, gradNormSq: hyper.clipNorm > 0 ? vn : undefined }),
+    adamDispatch(rt, {
+      p: vp,
+      g: vg,
+      m: vm,
+      v: vv,
+      n,
+      step: vs,
+      hyper,
+      gradNormSq: hyper.clipNorm > 0 ? vn : undefined,
+    }),
   ];
   for (const g of gs) {
     rt.upload(f32(g), vg);
     rt.submit(ds);
     cpu.step[0] += 1;
     // the GPU sees f32 hyperparameters (1 - 0.999f differs from 0.001 by 5e-5 relative)
-    const h32 = Object.fromEntries(Object.entries(hyper).map(([k, x]) => [k, Math.fround(x)])) as unknown as AdamHyper;
+    const h32 = Object.fromEntries(
+      Object.entries(hyper).map(([k, x]) => [k, Math.fround(x)]),
+    ) as unknown as AdamHyper;
     adamCpu({ ...cpu, g, n, hyper: h32 });
   }
   return { gpu: { p: await rt.read(vp), m: await rt.read(vm), v: await rt.read(vv) }, cpu };

@@ -13,11 +13,35 @@ async function check(batch: number, inF: number, outF: number, act: EngineActiva
   const w = randomArray(outF * inF, seed + 2);
   const b = randomArray(outF, seed + 3);
   const [vx, vt, vw, vb, vy, vyd, vpre, uPre, uTan, uD, uY, uYd] = rt.arena([
-    batch * inF, batch * inF, outF * inF, outF, ...Array<number>(8).fill(batch * outF),
+    batch * inF,
+    batch * inF,
+    outF * inF,
+    outF,
+    ...Array<number>(8).fill(batch * outF),
   ]);
-  for (const [v, a] of [[vx, x], [vt, xDot], [vw, w], [vb, b]] as const) rt.upload(f32(a), v);
+  for (const [v, a] of [
+    [vx, x],
+    [vt, xDot],
+    [vw, w],
+    [vb, b],
+  ] as const)
+    rt.upload(f32(a), v);
   // fused
-  rt.submit([denseJvpDispatch(rt, { x: vx, xDot: vt, w: vw, b: vb, y: vy, yDot: vyd, pre: vpre, batch, inF, outF, act })]);
+  rt.submit([
+    denseJvpDispatch(rt, {
+      x: vx,
+      xDot: vt,
+      w: vw,
+      b: vb,
+      y: vy,
+      yDot: vyd,
+      pre: vpre,
+      batch,
+      inF,
+      outF,
+      act,
+    }),
+  ]);
   // unfused: pre = x W^T + b, t = xDot W^T, y = act(pre), yDot = act'(pre) * t
   const n = batch * outF;
   rt.submit([
@@ -43,7 +67,15 @@ async function check(batch: number, inF: number, outF: number, act: EngineActiva
 describe('denseJvp (fused primal + tangent) vs float64 and vs the unfused kernels', () => {
   it('awkward shapes and every activation', async () => {
     let seed = 900;
-    for (const act of ['identity', 'silu', 'gelu', 'tanh', 'relu', 'sigmoid'] as const) await check(37, 3, 17, act, seed++);
-    for (const [batch, inF, outF] of [[1, 1, 1], [2, 257, 2], [255, 17, 3], [257, 64, 255], [3, 2, 257]]) await check(batch, inF, outF, 'silu', seed++);
+    for (const act of ['identity', 'silu', 'gelu', 'tanh', 'relu', 'sigmoid'] as const)
+      await check(37, 3, 17, act, seed++);
+    for (const [batch, inF, outF] of [
+      [1, 1, 1],
+      [2, 257, 2],
+      [255, 17, 3],
+      [257, 64, 255],
+      [3, 2, 257],
+    ])
+      await check(batch, inF, outF, 'silu', seed++);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, it } from 'vitest';
 import { broadcastShapes, sizeOf, type Shape } from '../../src/engine/broadcast.ts';
 import { binaryCpu, unaryCpu } from '../../src/engine/cpu/elementwise.ts';
-import { binaryDispatch, unaryDispatch, type EngineBinaryOp, type EngineUnaryOp } from '../../src/engine/kernels/elementwise.ts';
+import {
+  binaryDispatch,
+  unaryDispatch,
+  type EngineBinaryOp,
+  type EngineUnaryOp,
+} from '../../src/engine/kernels/elementwise.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
 
 describe('unary kernel vs float64', () => {
@@ -26,10 +31,19 @@ describe('binary kernel (numpy broadcasting) vs float64', () => {
   const cases: [Shape, Shape][] = [
     [[257], [257]],
     [[17, 3], [3]],
-    [[17, 1], [1, 3]],
+    [
+      [17, 1],
+      [1, 3],
+    ],
     [[1], [2, 3, 4, 5]],
-    [[2, 1, 4, 1], [3, 1, 5]],
-    [[255, 2], [255, 1]],
+    [
+      [2, 1, 4, 1],
+      [3, 1, 5],
+    ],
+    [
+      [255, 2],
+      [255, 1],
+    ],
     [[], [3, 2]],
   ];
   it('every op on broadcast shapes', async () => {
@@ -39,7 +53,9 @@ describe('binary kernel (numpy broadcasting) vs float64', () => {
     for (const op of ops) {
       for (const [as, bs] of cases) {
         const a = randomArray(sizeOf(as), seed++, 2);
-        const b = randomArray(sizeOf(bs), seed++, 2).map((v) => (op === 'div' ? Math.fround(v + Math.sign(v) * 0.5) : v));
+        const b = randomArray(sizeOf(bs), seed++, 2).map((v) =>
+          op === 'div' ? Math.fround(v + Math.sign(v) * 0.5) : v,
+        );
         const [va, vb, vo] = rt.arena([a.length, b.length, 1024]);
         rt.upload(f32(a), va);
         rt.upload(f32(b), vb);
@@ -61,7 +77,18 @@ describe('binary kernel (numpy broadcasting) vs float64', () => {
     rt.upload(f32(cond), vc);
     rt.upload(f32(a), va);
     rt.upload(f32(b), vb);
-    rt.submit([binaryDispatch(rt, { op: 'select', a: va, aShape: [17, 4], b: vb, bShape: [4], cond: vc, condShape: [17, 1], out: vo })]);
+    rt.submit([
+      binaryDispatch(rt, {
+        op: 'select',
+        a: va,
+        aShape: [17, 4],
+        b: vb,
+        bShape: [4],
+        cond: vc,
+        condShape: [17, 1],
+        out: vo,
+      }),
+    ]);
     const out = new Float64Array(68);
     binaryCpu({ op: 'select', a, aShape: [17, 4], b, bShape: [4], cond, condShape: [17, 1], out });
     expectClose(await rt.read(vo), out, { rel: 0, abs: 0 });

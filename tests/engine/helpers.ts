@@ -29,7 +29,11 @@ export const f32 = (x: Float64Array) => Float32Array.from(x);
  * Every |gpu - cpu| <= rel * mag + abs, where mag is the magnitude of the terms summed into that value
  * (e.g. sum |a||b| for a dot product): the f32 error bound of a sum grows with it, not with the result.
  */
-export function expectClose(gpu: ArrayLike<number>, cpu: ArrayLike<number>, opts: { mag?: ArrayLike<number>; rel?: number; abs?: number; what?: string } = {}) {
+export function expectClose(
+  gpu: ArrayLike<number>,
+  cpu: ArrayLike<number>,
+  opts: { mag?: ArrayLike<number>; rel?: number; abs?: number; what?: string } = {},
+) {
   const rel = opts.rel ?? 1e-5;
   const abs = opts.abs ?? 1e-6;
   expect(gpu.length, `${opts.what ?? ''} length`).toBeGreaterThanOrEqual(cpu.length);
@@ -44,6 +48,8 @@ export function expectClose(gpu: ArrayLike<number>, cpu: ArrayLike<number>, opts
     }
   }
   if (worst >= 0) {
-    expect.fail(`${opts.what ?? 'values'}[${worst}]: gpu ${gpu[worst]} vs cpu ${cpu[worst]} (tolerance exceeded by ${worstExcess})`);
+    expect.fail(
+      `${opts.what ?? 'values'}[${worst}]: gpu ${gpu[worst]} vs cpu ${cpu[worst]} (tolerance exceeded by ${worstExcess})`,
+    );
   }
 }

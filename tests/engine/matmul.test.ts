@@ -1,6 +1,11 @@
 import { describe, it } from 'vitest';
 import { matmulCpu, type MatmulCpuArgs } from '../../src/engine/cpu/matmul.ts';
-import { chooseTile, matmulDispatch, matmulNaiveDispatch, type MatmulArgs } from '../../src/engine/kernels/matmul.ts';
+import {
+  chooseTile,
+  matmulDispatch,
+  matmulNaiveDispatch,
+  type MatmulArgs,
+} from '../../src/engine/kernels/matmul.ts';
 import type { EngineActivation } from '../../src/engine/activations.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
 
@@ -38,7 +43,16 @@ async function check(c: Case, seed: number) {
   rt.upload(f32(c0), vc);
   rt.upload(f32(r0), vr);
   const args: MatmulArgs = {
-    a: va, b: vb, c: vc, m, n, k, transA: c.transA, transB: c.transB, act: c.act, accumulate: c.accumulate,
+    a: va,
+    b: vb,
+    c: vc,
+    m,
+    n,
+    k,
+    transA: c.transA,
+    transB: c.transB,
+    act: c.act,
+    accumulate: c.accumulate,
     bias: c.bias ? vbias : undefined,
     pre: c.pre ? vpre : undefined,
     gate: c.gate ? { p: vp, act: c.gate } : undefined,
@@ -47,7 +61,16 @@ async function check(c: Case, seed: number) {
   };
   rt.submit([matmulDispatch(rt, args)]);
   const cpu: MatmulCpuArgs = {
-    a, b, c: Float64Array.from(c0), m, n, k, transA: c.transA, transB: c.transB, act: c.act, accumulate: c.accumulate,
+    a,
+    b,
+    c: Float64Array.from(c0),
+    m,
+    n,
+    k,
+    transA: c.transA,
+    transB: c.transB,
+    act: c.act,
+    accumulate: c.accumulate,
     bias: c.bias ? bias : undefined,
     pre: c.pre ? new Float64Array(m * n) : undefined,
     gate: c.gate ? { p, act: c.gate } : undefined,
@@ -59,7 +82,12 @@ async function check(c: Case, seed: number) {
   const what = JSON.stringify(c);
   expectClose(await rt.read(vc), cpu.c, { mag, rel: 2e-6, what: `${what} C` });
   if (cpu.pre) expectClose(await rt.read(vpre), cpu.pre, { mag, rel: 2e-6, what: `${what} pre` });
-  if (cpu.rowsum) expectClose(await rt.read(vr), cpu.rowsum, { mag: new Float64Array(m).fill(2 * k + 1), rel: 2e-6, what: `${what} rowsum` });
+  if (cpu.rowsum)
+    expectClose(await rt.read(vr), cpu.rowsum, {
+      mag: new Float64Array(m).fill(2 * k + 1),
+      rel: 2e-6,
+      what: `${what} rowsum`,
+    });
 }
 
 const AWKWARD = [1, 2, 3, 17, 255, 257];
@@ -68,8 +96,22 @@ describe('matmul (tiled) vs float64 reference', () => {
   for (const stage of [true, false]) {
     it(`plain product, all four layouts, awkward shapes (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
       let seed = 1;
-      for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
-        for (const [m, n, k] of [[1, 1, 1], [2, 3, 17], [17, 2, 3], [255, 17, 2], [3, 257, 255], [257, 255, 3], [64, 64, 64], [1, 257, 17]]) {
+      for (const [transA, transB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ]) {
+        for (const [m, n, k] of [
+          [1, 1, 1],
+          [2, 3, 17],
+          [17, 2, 3],
+          [255, 17, 2],
+          [3, 257, 255],
+          [257, 255, 3],
+          [64, 64, 64],
+          [1, 257, 17],
+        ]) {
           await check({ m, n, k, transA, transB, stage }, seed++);
         }
       }
@@ -77,14 +119,18 @@ describe('matmul (tiled) vs float64 reference', () => {
 
     it(`fused epilogue and backward fusions (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
       await check({ m: 70, n: 19, k: 3, bias: true, act: 'gelu', pre: true, stage }, 50);
-      await check({ m: 17, n: 3, k: 257, transA: true, gate: 'silu', rowsum: true, accumulate: true, stage }, 51);
+      await check(
+        { m: 17, n: 3, k: 257, transA: true, gate: 'silu', rowsum: true, accumulate: true, stage },
+        51,
+      );
       await check({ m: 257, n: 5, k: 17, gate: 'tanh', accumulate: true, stage }, 52);
     });
   }
 
   it('every dimension in {1, 2, 3, 17, 255, 257} (A.B)', async () => {
     let seed = 100;
-    for (const m of AWKWARD) for (const n of [1, 3, 257]) for (const k of [2, 17, 257]) await check({ m, n, k }, seed++);
+    for (const m of AWKWARD)
+      for (const n of [1, 3, 257]) for (const k of [2, 17, 257]) await check({ m, n, k }, seed++);
     for (const n of AWKWARD) await check({ m: 33, n, k: 5 }, seed++);
   });
 
@@ -104,12 +150,16 @@ describe('matmul (tiled) vs float64 reference', () => {
       // dx = (dy * act'(pre)) . W, accumulated into an existing gradient
       await check({ m: 257, n: 3, k: 17, gate, accumulate: true }, seed++);
     }
-    await check({ m: 2, n: 255, k: 300, transA: true, gate: 'silu', rowsum: true, accumulate: true }, seed++);
+    await check({ m: 2, n: 255, k: 300, transA: true, gate: 'silu', rowsum: true, accumulate: true }, seed);
   });
 
   it('naive kernel agrees with the reference', async () => {
     const rt = await testRuntime();
-    for (const [transA, transB] of [[false, false], [true, false], [false, true]]) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
       const [m, n, k] = [37, 19, 23];
       const a = randomArray(m * k, 7);
       const b = randomArray(k * n, 8);

@@ -41,12 +41,20 @@ async function fill(dist: RandomFill, n: number, seed: number, stream: number, s
 describe('Philox4x32-10', () => {
   it('CPU reference matches the Random123 known-answer vectors', () => {
     expect(hex(philox4x32_10([0, 0, 0, 0], [0, 0]))).toBe('6627e8d5 e169c58d bc57ac4c 9b00dbd8');
-    expect(hex(philox4x32_10([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff]))).toBe('408f276d 41c83b0e a20bc7c6 6d5451fd');
-    expect(hex(philox4x32_10([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0]))).toBe('d16cfe09 94fdcceb 5001e420 24126ea1');
+    expect(
+      hex(philox4x32_10([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff])),
+    ).toBe('408f276d 41c83b0e a20bc7c6 6d5451fd');
+    expect(
+      hex(philox4x32_10([0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344], [0xa4093822, 0x299f31d0])),
+    ).toBe('d16cfe09 94fdcceb 5001e420 24126ea1');
   });
 
   it('GPU bits equal CPU bits exactly', async () => {
-    for (const [seed, stream, step] of [[0, 0, 0], [12345, 3, 17], [0xdeadbeef, 0xffffffff, 100000]]) {
+    for (const [seed, stream, step] of [
+      [0, 0, 0],
+      [12345, 3, 17],
+      [0xdeadbeef, 0xffffffff, 100000],
+    ]) {
       const n = 4 * 1031;
       const gpu = new Uint32Array(await fill('bits', n, seed, stream, step));
       const cpu = new Uint32Array(n);
@@ -61,7 +69,10 @@ describe('Philox4x32-10', () => {
       const gpu = new Float32Array(await fill(dist, n, 7, 1, 5));
       const cpu = new Float64Array(n);
       randomCpu({ step: new Float64Array([5]), out: cpu, n, dist, seed: 7, stream: 1 });
-      for (let i = 0; i < n; i++) expect(Math.abs(gpu[i] - cpu[i]), `${dist}[${i}]`).toBeLessThan(dist === 'uniform' ? 1e-7 : 2e-5 * (1 + Math.abs(cpu[i])));
+      for (let i = 0; i < n; i++)
+        expect(Math.abs(gpu[i] - cpu[i]), `${dist}[${i}]`).toBeLessThan(
+          dist === 'uniform' ? 1e-7 : 2e-5 * (1 + Math.abs(cpu[i])),
+        );
     }
   });
 
@@ -100,7 +111,13 @@ describe('Philox4x32-10', () => {
     const rt = await testRuntime();
     const [vs, vo] = rt.arena([1, 8]);
     rt.upload(new Float32Array([3]), vs);
-    rt.submit([stepCounterDispatch(rt, { step: vs }), randomDispatch(rt, { step: vs, out: vo, n: 8, dist: 'uniform', seed: 1, stream: 0 })], 5);
+    rt.submit(
+      [
+        stepCounterDispatch(rt, { step: vs }),
+        randomDispatch(rt, { step: vs, out: vo, n: 8, dist: 'uniform', seed: 1, stream: 0 }),
+      ],
+      5,
+    );
     expect((await rt.read(vs))[0]).toBe(8);
     const cpu = new Float64Array(8);
     randomCpu({ step: new Float64Array([8]), out: cpu, n: 8, dist: 'uniform', seed: 1, stream: 0 });

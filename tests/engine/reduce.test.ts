@@ -9,10 +9,22 @@ describe('reductions vs float64', () => {
     [[257], [0]],
     [[17, 3], [0]],
     [[17, 3], [1]],
-    [[255, 2], [0, 1]],
-    [[3, 5, 7], [0, 2]],
-    [[2, 3, 4, 5], [1, 3]],
-    [[2, 3, 4, 5], [0, 1, 2, 3]],
+    [
+      [255, 2],
+      [0, 1],
+    ],
+    [
+      [3, 5, 7],
+      [0, 2],
+    ],
+    [
+      [2, 3, 4, 5],
+      [1, 3],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 1, 2, 3],
+    ],
     [[4, 300], [1]],
     [[5000, 2], [0]],
     [[1, 1], [0]],
@@ -33,7 +45,11 @@ describe('reductions vs float64', () => {
           reduceCpu({ x, shape, axes, op, square, out });
           const nRed = n / nOut;
           const mag = new Float64Array(nOut).fill(op === 'max' ? 3 : 9 * nRed);
-          expectClose(await rt.read(vo), out, { mag, rel: 2e-6, what: `${op}${square ? '^2' : ''} [${shape}] axes [${axes}]` });
+          expectClose(await rt.read(vo), out, {
+            mag,
+            rel: 2e-6,
+            what: `${op}${square ? '^2' : ''} [${shape}] axes [${axes}]`,
+          });
         }
       }
     }

@@ -55,7 +55,9 @@ describe('runtime', () => {
     const rt = await testRuntime();
     const [x, y] = rt.arena([300, 4]);
     expect(() => unaryDispatch(rt, { x, y, n: 5, fn: { op: 'exp' } })).toThrow(ViewError);
-    expect(() => unaryDispatch(rt, { x: { ...x, offset: 4, size: 16 }, y, n: 4, fn: { op: 'exp' } })).toThrow(ViewError);
+    expect(() => unaryDispatch(rt, { x: { ...x, offset: 4, size: 16 }, y, n: 4, fn: { op: 'exp' } })).toThrow(
+      ViewError,
+    );
   });
 
   it('arena views start at 256-byte offsets, upload and read round-trip', async () => {

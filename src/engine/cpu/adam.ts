@@ -30,6 +30,16 @@ export function adamCpu({ p, g, m, v, n, step, hyper }: AdamCpuArgs): void {
   }
 }
 
-export function emaCpu({ p, pEma, n, decay }: { p: Float64Array; pEma: Float64Array; n: number; decay: number }): void {
+export function emaCpu({
+  p,
+  pEma,
+  n,
+  decay,
+}: {
+  p: Float64Array;
+  pEma: Float64Array;
+  n: number;
+  decay: number;
+}): void {
   for (let i = 0; i < n; i++) pEma[i] = decay * pEma[i] + (1 - decay) * p[i];
 }

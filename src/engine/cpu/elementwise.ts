@@ -15,7 +15,17 @@ const UNARY: Record<EngineUnaryOp, (x: number) => number> = {
   abs: Math.abs,
 };
 
-export function unaryCpu({ x, y, n, fn }: { x: Float64Array; y: Float64Array; n: number; fn: UnaryFn }): void {
+export function unaryCpu({
+  x,
+  y,
+  n,
+  fn,
+}: {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
+  fn: UnaryFn;
+}): void {
   const f = 'op' in fn ? UNARY[fn.op] : (v: number) => activationCpu(v, fn.act, fn.order);
   for (let i = 0; i < n; i++) y[i] = f(x[i]);
 }
@@ -49,7 +59,12 @@ export function binaryCpu(args: BinaryCpuArgs): void {
   const sb = broadcastStrides(args.bShape, outShape);
   const sc = broadcastStrides(condShape, outShape);
   const at = (s: number[], i: number) => {
-    const idx = [Math.floor(i / (d1 * d2 * d3)), Math.floor(i / (d2 * d3)) % d1, Math.floor(i / d3) % d2, i % d3];
+    const idx = [
+      Math.floor(i / (d1 * d2 * d3)),
+      Math.floor(i / (d2 * d3)) % d1,
+      Math.floor(i / d3) % d2,
+      i % d3,
+    ];
     return idx[0] * s[0] + idx[1] * s[1] + idx[2] * s[2] + idx[3] * s[3];
   };
   for (let i = 0; i < sizeOf(outShape); i++) {

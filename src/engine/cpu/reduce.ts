@@ -31,7 +31,17 @@ export function reduceCpu({ x, shape, axes, op, square, out }: ReduceCpuArgs): v
   }
 }
 
-export function weightedMeanCpu({ x, w, n, out }: { x: Float64Array; w: Float64Array; n: number; out: Float64Array }): void {
+export function weightedMeanCpu({
+  x,
+  w,
+  n,
+  out,
+}: {
+  x: Float64Array;
+  w: Float64Array;
+  n: number;
+  out: Float64Array;
+}): void {
   let num = 0;
   let den = 0;
   for (let i = 0; i < n; i++) {

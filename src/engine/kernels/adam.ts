@@ -42,7 +42,10 @@ function adamWords(n: number, h: AdamHyper): ArrayBuffer {
 export function adamDispatch(rt: Runtime, args: AdamArgs): Dispatch {
   const { n, hyper } = args;
   const clip = hyper.clipNorm > 0;
-  if (clip && !args.gradNormSq) throw new Error('adam: clipNorm > 0 needs gradNormSq; prepare gradNormSqDispatch over the same gradients first');
+  if (clip && !args.gradNormSq)
+    throw new Error(
+      'adam: clipNorm > 0 needs gradNormSq; prepare gradNormSqDispatch over the same gradients first',
+    );
   const pipeline = rt.pipeline(ADAM, 6, true, { CLIP: clip, WG: 256 });
   const uniform = rt.uniform(adamWords(n, hyper));
   const label = `adam n=${n}${clip ? ' clip' : ''}`;
@@ -54,7 +57,13 @@ export function adamDispatch(rt: Runtime, args: AdamArgs): Dispatch {
     need('adam', 'm', args.m, n),
     need('adam', 'v', args.v, n),
   ];
-  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, views, uniform), workgroups: grid(ceilDiv(n, 256)), uniform };
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, views, uniform),
+    workgroups: grid(ceilDiv(n, 256)),
+    uniform,
+  };
 }
 
 /** Rewrites the hyperparameters of a prepared adam dispatch (a learning-rate schedule). */
@@ -64,7 +73,14 @@ export function setAdamHyper(rt: Runtime, d: Dispatch, n: number, hyper: AdamHyp
 
 /** out[0] = sum g^2 over the flat gradient range: the dispatch to run before a clipping adam. */
 export function gradNormSqDispatch(rt: Runtime, args: { g: View; n: number; out: View }): Dispatch {
-  return reduceDispatch(rt, { x: args.g, shape: [args.n], axes: [0], op: 'sum', square: true, out: args.out });
+  return reduceDispatch(rt, {
+    x: args.g,
+    shape: [args.n],
+    axes: [0],
+    op: 'sum',
+    square: true,
+    out: args.out,
+  });
 }
 
 export interface EmaArgs {
@@ -82,5 +98,11 @@ export function emaDispatch(rt: Runtime, args: EmaArgs): Dispatch {
   const uniform = rt.uniform(buf);
   const label = `ema n=${args.n}`;
   const views = [need('ema', 'p', args.p, args.n), need('ema', 'pEma', args.pEma, args.n)];
-  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, views, uniform), workgroups: grid(ceilDiv(args.n, 256)), uniform };
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, views, uniform),
+    workgroups: grid(ceilDiv(args.n, 256)),
+    uniform,
+  };
 }

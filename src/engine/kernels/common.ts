@@ -7,7 +7,8 @@ export const nextPow2 = (x: number) => 2 ** Math.ceil(Math.log2(Math.max(1, x)))
 
 /** Throws ViewError unless `view` holds at least `count` f32 values. */
 export function need(kernel: string, name: string, view: View, count: number): View {
-  if (view.size < count * 4) throw new ViewError(`${kernel}: ${name} holds ${view.size / 4} values, needs ${count}`);
+  if (view.size < count * 4)
+    throw new ViewError(`${kernel}: ${name} holds ${view.size / 4} values, needs ${count}`);
   return view;
 }
 

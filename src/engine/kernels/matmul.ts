@@ -89,7 +89,15 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
   });
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const ph = (i: number) => rt.placeholder(i);
-  const views = [args.a, args.b, args.bias ?? ph(0), args.gate?.p ?? ph(1), args.c, args.pre ?? ph(2), args.rowsum ?? ph(3)];
+  const views = [
+    args.a,
+    args.b,
+    args.bias ?? ph(0),
+    args.gate?.p ?? ph(1),
+    args.c,
+    args.pre ?? ph(2),
+    args.rowsum ?? ph(3),
+  ];
   const label = `matmul ${m}x${n}x${k}${tA ? ' A^T' : ''}${tB ? ' B^T' : ''}`;
   return {
     label,
@@ -113,9 +121,22 @@ export interface MatmulNaiveArgs {
 
 export function matmulNaiveDispatch(rt: Runtime, args: MatmulNaiveArgs): Dispatch {
   const { m, n, k } = args;
-  const pipeline = rt.pipeline(MATMUL_NAIVE, 3, true, { TRANS_A: Boolean(args.transA), TRANS_B: Boolean(args.transB) });
+  const pipeline = rt.pipeline(MATMUL_NAIVE, 3, true, {
+    TRANS_A: Boolean(args.transA),
+    TRANS_B: Boolean(args.transB),
+  });
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const label = `matmulNaive ${m}x${n}x${k}`;
-  const views = [need('matmulNaive', 'a', args.a, m * k), need('matmulNaive', 'b', args.b, k * n), need('matmulNaive', 'c', args.c, m * n)];
-  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, views, uniform), workgroups: [ceilDiv(n, 16), ceilDiv(m, 16), 1], uniform };
+  const views = [
+    need('matmulNaive', 'a', args.a, m * k),
+    need('matmulNaive', 'b', args.b, k * n),
+    need('matmulNaive', 'c', args.c, m * n),
+  ];
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, views, uniform),
+    workgroups: [ceilDiv(n, 16), ceilDiv(m, 16), 1],
+    uniform,
+  };
 }

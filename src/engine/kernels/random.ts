@@ -27,10 +27,21 @@ export function randomDispatch(rt: Runtime, args: RandomArgs): Dispatch {
   const pipeline = rt.pipeline(RANDOM, 2, true, { DIST: DIST_IDS[args.dist], WG: 256 });
   const uniform = rt.uniform(new Uint32Array([args.n, args.seed >>> 0, args.stream >>> 0, 0]));
   const label = `random ${args.dist} n=${args.n} stream=${args.stream}`;
-  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, [args.step, args.out], uniform), workgroups: grid(ceilDiv(args.n, 256)), uniform };
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, [args.step, args.out], uniform),
+    workgroups: grid(ceilDiv(args.n, 256)),
+    uniform,
+  };
 }
 
 export function stepCounterDispatch(rt: Runtime, args: { step: View }): Dispatch {
   const pipeline = rt.pipeline(STEP_COUNTER, 1, false);
-  return { label: 'stepCounter', pipeline, bindGroup: rt.bindGroup('stepCounter', pipeline, [need('stepCounter', 'step', args.step, 1)]), workgroups: [1, 1, 1] };
+  return {
+    label: 'stepCounter',
+    pipeline,
+    bindGroup: rt.bindGroup('stepCounter', pipeline, [need('stepCounter', 'step', args.step, 1)]),
+    workgroups: [1, 1, 1],
+  };
 }

@@ -29,7 +29,8 @@ const stridesOf = (shape: Shape) => shape.map((_, d) => sizeOf(shape.slice(d + 1
 export function reduceLayout(shape: Shape, axes: readonly number[]) {
   const rank = shape.length;
   const reduced = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
-  for (const a of reduced) if (a < 0 || a >= rank) throw new ViewError(`reduce: axis ${a} is outside a rank-${rank} tensor`);
+  for (const a of reduced)
+    if (a < 0 || a >= rank) throw new ViewError(`reduce: axis ${a} is outside a rank-${rank} tensor`);
   const strides = stridesOf(shape);
   const kept = shape.map((_, d) => d).filter((d) => !reduced.has(d));
   const red = [...reduced].sort((a, b) => a - b);
@@ -47,7 +48,12 @@ export function reduceDispatch(rt: Runtime, args: ReduceArgs): Dispatch {
   need('reduce', 'out', args.out, out.count);
   const wgPerOutput = red.count >= 64;
   const wg = wgPerOutput ? (red.count >= 1024 ? 256 : 64) : 64;
-  const pipeline = rt.pipeline(REDUCE, 2, true, { OP: args.op === 'max' ? 1 : 0, SQUARE: Boolean(args.square), WG_PER_OUTPUT: wgPerOutput, WG: wg });
+  const pipeline = rt.pipeline(REDUCE, 2, true, {
+    OP: args.op === 'max' ? 1 : 0,
+    SQUARE: Boolean(args.square),
+    WG_PER_OUTPUT: wgPerOutput,
+    WG: wg,
+  });
   const words = new Uint32Array(20);
   words.set(out.shape, 0);
   words.set(out.strides, 4);
@@ -58,7 +64,13 @@ export function reduceDispatch(rt: Runtime, args: ReduceArgs): Dispatch {
   const uniform = rt.uniform(words);
   const label = `reduce ${args.square ? 'sumsq' : args.op} [${args.shape.join(', ')}] axes [${args.axes.join(', ')}]`;
   const workgroups = wgPerOutput ? grid(out.count) : grid(ceilDiv(out.count, wg));
-  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, [args.x, args.out], uniform), workgroups, uniform };
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, [args.x, args.out], uniform),
+    workgroups,
+    uniform,
+  };
 }
 
 export interface WeightedMeanArgs {
@@ -73,6 +85,16 @@ export function weightedMeanDispatch(rt: Runtime, args: WeightedMeanArgs): Dispa
   const pipeline = rt.pipeline(WEIGHTED_MEAN, 3, true, { WG: 256 });
   const uniform = rt.uniform(new Uint32Array([args.n, 0, 0, 0]));
   const label = `weightedMean n=${args.n}`;
-  const views = [need('weightedMean', 'x', args.x, args.n), need('weightedMean', 'w', args.w, args.n), need('weightedMean', 'out', args.out, 1)];
-  return { label, pipeline, bindGroup: rt.bindGroup(label, pipeline, views, uniform), workgroups: [1, 1, 1], uniform };
+  const views = [
+    need('weightedMean', 'x', args.x, args.n),
+    need('weightedMean', 'w', args.w, args.n),
+    need('weightedMean', 'out', args.out, 1),
+  ];
+  return {
+    label,
+    pipeline,
+    bindGroup: rt.bindGroup(label, pipeline, views, uniform),
+    workgroups: [1, 1, 1],
+    uniform,
+  };
 }
