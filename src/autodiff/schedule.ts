@@ -43,6 +43,12 @@ export interface Unit {
 export interface ScheduleOptions {
   /** One dispatch per primitive: no fusion, no epilogues, no inlining (only constants and aliases are free). */
   naive: boolean;
+  /**
+   * Fold act'(P) * g into the matmul that reads it (GATE_A; default true). false materializes the
+   * product in a fused kernel instead: more dispatches, but no activation derivative per operand
+   * load, which is what the engine's direct-load matmul on CPU drivers pays.
+   */
+  gateOnLoad?: boolean;
   /** Tensors read back after a step. */
   outputs: Tensor[];
   /** State written back in place: `value` takes the arena slot of the input tensor `input`. */
@@ -145,7 +151,7 @@ export function schedule(opts: ScheduleOptions): Schedule {
       absorbed.set(plan.out, n);
       if (uses(d).length > 1 || rootSet.has(d)) plan.pre = d;
     }
-    for (const n of nodes) {
+    for (const n of opts.gateOnLoad === false ? [] : nodes) {
       if (n.prim !== Prim.Binary || (n.params as PrimParams[Prim.Binary]).op !== 'mul') continue;
       const t = n.outputs[0];
       const g = gateOf(n);
