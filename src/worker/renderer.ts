@@ -128,7 +128,11 @@ export class Renderer {
 
   /** Records the frame's render pass into `encoder`. Layers draw in order (later on top). */
   encode(encoder: GPUCommandEncoder, frame: Frame, format: GPUTextureFormat): void {
-    const layers = frame.layers.filter((l) => instanceCount(l) > 0).slice(0, MAX_LAYERS);
+    // a set that claims more points than its buffer holds is cut to the buffer (a bad count must not fail the pass)
+    const layers = frame.layers
+      .map((l) => ({ ...l, set: { ...l.set, count: Math.min(l.set.count, Math.floor((l.set.buffer.size - l.set.offset) / 8)) } }) as Layer)
+      .filter((l) => instanceCount(l) > 0)
+      .slice(0, MAX_LAYERS);
     const binds: GPUBindGroup[] = [];
     layers.forEach((layer, slot) => {
       const aligned = Math.floor(layer.set.offset / 256) * 256;

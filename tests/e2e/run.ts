@@ -73,13 +73,20 @@ async function canvasRegion(page: Page): Promise<Region> {
   return { x: box.x + 2, y: box.y + 2, width: box.width - 4, height: box.height - 4 };
 }
 
-/** Screenshot of the page; ink fraction of the canvas region after the picture settled. */
+/**
+ * Screenshot of the page and the ink fraction of the canvas region. The worker draws asynchronously (a resize
+ * clears the canvas until the next frame is read back), so screenshots are retaken for up to 20 s until the
+ * canvas shows ink; a canvas that stays blank fails.
+ */
 async function canvasInk(page: Page, file: string): Promise<{ ink: number; grid: number[] }> {
-  await page.waitForTimeout(1500);
-  const shot = await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true });
-  const png = PNG.sync.read(shot);
-  const region = await canvasRegion(page);
-  return { ink: inkFraction(png, region, BACKGROUND), grid: inkGrid(png, region, BACKGROUND) };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await page.waitForTimeout(1000);
+    const png = PNG.sync.read(await page.screenshot({ path: join(ARTIFACTS, file), fullPage: true }));
+    const region = await canvasRegion(page);
+    const ink = inkFraction(png, region, BACKGROUND);
+    if (ink > 0.01 || Date.now() > deadline) return { ink, grid: inkGrid(png, region, BACKGROUND) };
+  }
 }
 
 /**
@@ -166,6 +173,8 @@ async function main(): Promise<void> {
     await check('play trains (loss falls) or says honestly that training is not available', async () => {
       const page = await openPage(browser, `${base}#v=1&dataset=8gaussians&method=fm&seed=1&width=32&depth=2&batch=256&lr=0.003`);
       await waitReady(page);
+      await page.waitForSelector('[data-testid=loss-plot].js-plotly-plot', { timeout: 60_000 }); // plotly parsed
+      await page.waitForTimeout(1000);
       const fpsIdle = await mainThreadFps(page, 2000);
       await page.locator('[data-testid=play]').click();
       if (!trainingAvailable) {

@@ -142,3 +142,15 @@ describe('render pipelines', () => {
     expect(Math.abs(b - 128)).toBeLessThan(8);
   });
 });
+
+describe('render pipelines with a bad point count', () => {
+  it('draw what the buffer holds instead of failing the whole pass', async () => {
+    const { device } = await testGpu();
+    const set = pointBuffer(device, [0, 0]);
+    device.pushErrorScope('validation');
+    const pixel = await render(device, [{ kind: 'points', set: { ...set, count: 10_000 }, color: RED, size: 6 }]);
+    expect(await device.popErrorScope()).toBeNull();
+    const [x, y] = px(DEFAULT_CAMERA, 0, 0);
+    expect(isRed(pixel(x, y))).toBe(true);
+  });
+});
