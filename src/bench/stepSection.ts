@@ -22,7 +22,7 @@ export const STEP_BENCH: StepConfig = {
 };
 
 const VARIANTS: Record<string, CompileOptions> = {
-  compiled: {},
+  'compiled, GATE_A': { gateOnLoad: true },
   'compiled, no GATE_A': { gateOnLoad: false },
   naive: { naive: true },
 };

@@ -61,7 +61,7 @@ describe('compiled step vs float64 executor', () => {
             : [{}];
       for (const options of variants) {
         const step = await compareOutputs(outputs, g.feeds, options);
-        if (!options.naive && options.gateOnLoad !== false) expect(step.dispatchesPerStep).toBeLessThan(20);
+        if (options.gateOnLoad) expect(step.dispatchesPerStep).toBeLessThan(20);
       }
     });
   }
