@@ -45,7 +45,7 @@ export async function drive(session: TrainingSession, opts: DriveOptions): Promi
     else if (ms > readEvery * 2 && chunk > 1) chunk = Math.max(1, Math.floor(chunk / 2));
     queued = ahead;
   }
-  if (!opts.signal?.aborted && session.step >= opts.until) {
+  if (!opts.signal?.aborted && session.step >= opts.until && (last?.step ?? -1) < opts.until) {
     const s = await session.summary();
     if (s.diverged) throw new DivergedError(s.step, divergedTerms(s), session.config.method);
     if (Object.keys(s.losses).length > 0) last = s;

@@ -20,9 +20,10 @@ export interface WindowMean {
 export function windowMean({ sums, steps }: LossReading): WindowMean {
   const losses: Record<string, number> = {};
   const nonFinite: string[] = [];
+  if (steps <= 0) return { losses, nonFinite };
   for (const [name, s] of Object.entries(sums)) {
     if (!Number.isFinite(s)) nonFinite.push(name);
-    losses[name] = steps > 0 ? s / steps : Number.NaN;
+    losses[name] = s / steps;
   }
   return { losses, nonFinite };
 }

@@ -4,7 +4,7 @@
  * AdamW, update EMA copies, and add every loss term into an accumulator. The result is a set of
  * `updates` (input name -> its value after the step) that the GPU compiler replays K times per submit.
  */
-import { add, adam, grad, input, reshape, sampleData, type Tensor } from '../autodiff/index.ts';
+import { add, adam, concat, constant, grad, input, reshape, sampleData, broadcastTo, type Tensor } from '../autodiff/index.ts';
 import type { AdamParams, RandomDist, Shape } from '../autodiff/prims.ts';
 import { streamCounter, type LossContext, type Method, type OptimizerGroup, type Stage, type VelocityFn } from '../methods/method.ts';
 import { emaUpdate, paramList, type ParamTensors } from '../nn/index.ts';
@@ -17,7 +17,11 @@ export const DATA_STREAM = 0;
 export const STREAM_BLOCK = 256;
 export const ADAM_EPS = 1e-8;
 
-export const accName = (term: string) => `acc.${term}`;
+/**
+ * The loss accumulator: one input of shape [terms + 1] holding, since the stage began, the sum of each
+ * term over the steps and (last element) the number of steps. One read gives consistent sums and count.
+ */
+export const ACC = 'acc';
 export const stepName = (group: string) => `opt.${group}.step`;
 export const momentName = (group: string, which: 'm' | 'v', input: string) => `opt.${group}.${which}.${input}`;
 
@@ -40,7 +44,7 @@ export interface StageGraph {
   nets: NetworkSet;
   /** Input name -> value after one step (parameters, moments, EMA, step counters, accumulators). */
   updates: Record<string, Tensor>;
-  /** Loss-term names as accumulated (`acc.<name>`); the main group's total is `loss`. */
+  /** Loss-term names in accumulator order; the main group's total is `loss`. */
   terms: string[];
   /** Shapes of the optimiser-state inputs (moments, step counters, accumulators) that start at zero. */
   zeroState: Record<string, Shape>;
@@ -106,10 +110,9 @@ export function buildStageGraph(method: Method, config: ExperimentConfig, params
   const B = config.train.batch;
   const data = method.usesData ? batch.data(B) : null;
 
+  const accumulated: Tensor[] = [];
   const accumulate = (name: string, v: Tensor) => {
-    const acc = input(accName(name), [1]);
-    zeroState[accName(name)] = [1];
-    updates[accName(name)] = add(acc, reshape(v, [1]));
+    accumulated.push(reshape(v, [1]));
     terms.push(name);
   };
   const emaNets = Object.entries(method.networks).filter(([, d]) => d.emaOf);
@@ -170,6 +173,10 @@ export function buildStageGraph(method: Method, config: ExperimentConfig, params
       updates[momentName(group.name, 'v', name)] = v[i];
     });
   });
+
+  const acc = input(ACC, [terms.length + 1]);
+  zeroState[ACC] = [terms.length + 1];
+  updates[ACC] = add(acc, concat([...accumulated, broadcastTo(constant(1), [1])], 0));
 
   for (const [net, ps] of Object.entries(current)) {
     if (ps === nets.inputs[net]) continue;

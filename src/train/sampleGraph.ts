@@ -1,0 +1,82 @@
+/**
+ * Sampling as a graph: noise e [N, 2] (an input the host fills, so the same noise can be kept for a stable
+ * picture or drawn fresh for an evaluation) to x_0 with the method's sampler at a step count, or with the
+ * teacher's ODE solver. The network reads the sampling EMA's parameters when the run keeps one.
+ */
+import { input, type Tensor } from '../autodiff/index.ts';
+import { normalAt } from '../engine/cpu/philox.ts';
+import { odeSample } from '../methods/fm.ts';
+import { diagonal } from '../methods/flow.ts';
+import type { Method, VelocityFn } from '../methods/method.ts';
+import { paramInputs } from '../nn/index.ts';
+import type { ExperimentConfig } from './config.ts';
+import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
+import type { TeacherKind } from './plan.ts';
+
+export const NOISE_INPUT = 'sample.noise';
+/** Philox stream of sampling noise (apart from training streams and reference data). */
+export const NOISE_STREAM = 0x5a3b1e;
+
+export interface SampleGraph {
+  samples: Tensor;
+  /** [steps + 1, N, 2]. */
+  trajectory: Tensor;
+  nfe: number;
+}
+
+/** Noise of evaluation round `round`: N(0, I) from Philox (seed, NOISE_STREAM, round), [n, 2] row-major. */
+export function samplingNoise(seed: number, round: number, n: number): Float32Array {
+  const out = new Float32Array(2 * n);
+  for (let i = 0; i < out.length; i++) out[i] = normalAt(seed, NOISE_STREAM, round, i);
+  return out;
+}
+
+export interface SampleGraphOptions {
+  /** Read `ema.<net>.*` instead of `<net>.*`. */
+  useEma: boolean;
+  teacher: TeacherKind;
+  analytic?: VelocityFn;
+}
+
+/** The teacher's velocity u_T(x, t) over its inputs (analytic or the 'teacher' network's diagonal). */
+export function teacherVelocity(method: Method, config: ExperimentConfig, opts: SampleGraphOptions): VelocityFn | null {
+  if (opts.teacher === 'analytic') return opts.analytic ?? null;
+  if (opts.teacher !== 'network') return null;
+  const params = paramInputs(networkSpec(method.networks.teacher, config), netPrefix('teacher'));
+  return diagonal(bindFlowMap(params, netOptions(config)));
+}
+
+/** The model's samples at `steps` sampler steps. */
+export function modelSampleGraph(method: Method, config: ExperimentConfig, n: number, steps: number, opts: SampleGraphOptions): SampleGraph {
+  const name = method.sampleNetwork;
+  const spec = networkSpec(method.networks[name], config);
+  const params = paramInputs(spec, opts.useEma ? emaPrefix(name) : netPrefix(name));
+  const noise = input(NOISE_INPUT, [n, 2]);
+  const r = method.sample(
+    { params: resolvedParams(method, config), net: bindFlowMap(params, netOptions(config)), teacher: teacherVelocity(method, config, opts) },
+    noise,
+    { steps, solver: config.teacher.solver },
+  );
+  return { samples: r.samples, trajectory: r.trajectory, nfe: r.nfe };
+}
+
+/**
+ * The reference ODE sampler with `config.teacher.solverSteps` steps: the teacher's velocity for a
+ * distillation method, or the model's own diagonal for a method without a teacher (FM: its many-step
+ * samples; a flow map: its instantaneous velocity F(x, t, t)).
+ */
+export function teacherSampleGraph(method: Method, config: ExperimentConfig, n: number, opts: SampleGraphOptions): SampleGraph {
+  let u = teacherVelocity(method, config, opts);
+  if (!u) {
+    const name = method.sampleNetwork;
+    const params = paramInputs(networkSpec(method.networks[name], config), opts.useEma ? emaPrefix(name) : netPrefix(name));
+    u = diagonal(bindFlowMap(params, netOptions(config)));
+  }
+  const r = odeSample(u, input(NOISE_INPUT, [n, 2]), config.teacher.solverSteps, config.teacher.solver);
+  return { samples: r.samples, trajectory: r.trajectory, nfe: r.nfe };
+}
+
+/** The method's hyperparameters with defaults filled (config.params checked against its schema). */
+export function resolvedParams(method: Method, config: ExperimentConfig): Record<string, unknown> {
+  return method.schema.parse(config.params) as Record<string, unknown>;
+}

@@ -1,0 +1,318 @@
+/**
+ * The TrainingSession (session.ts) over compiled programs: stages in order, the loss accumulator read
+ * back a few times per second, divergence detection with the last good parameters kept, and sampling
+ * programs that read the training step's parameters on the GPU.
+ */
+import type { CompiledStep } from '../autodiff/compile.ts';
+import type { GpuContext } from '../engine/device.ts';
+import { Runtime } from '../engine/runtime.ts';
+import type { Method } from '../methods/method.ts';
+import { analyticTeacherFor, type AnalyticTeacher } from './analyticTeacher.ts';
+import type { ExperimentConfig } from './config.ts';
+import { DivergedError } from './errors.ts';
+import { RateMeter, windowMean } from './lossWindow.ts';
+import { emaPrefix } from './networks.ts';
+import { planStages, totalSteps, type PlannedStage, type TeacherKind } from './plan.ts';
+import { compileProgram, hasSlot } from './programs.ts';
+import { DEFAULT_NFES, evalSeed, scoreSets, type ScoredSet } from './quality.ts';
+import { readPoints } from './readPoints.ts';
+import { resolvedParams } from './sampleGraph.ts';
+import { SamplingPrograms, type SampleKind } from './sampling.ts';
+import type { PointSet, QualityReport, StageName, StepSummary, TrainingSession } from './session.ts';
+import { ACC, buildStageGraph, type StageGraph } from './stageGraph.ts';
+import { initialStateValues, networkValueNames, startOfStage } from './state.ts';
+
+export interface SessionOptions {
+  /** Start from these values by graph input name (a checkpoint): networks, their EMA, the teacher. */
+  initial?: Record<string, ArrayLike<number>>;
+  /** The teacher's parameters are in `initial`: its stage is skipped. */
+  teacherLoaded?: boolean;
+  /** Look up a method by id (the registry of src/methods). */
+  method: Method;
+}
+
+export interface Evaluation {
+  report: QualityReport;
+  /** Host copies of every scored set, by label ('1', '2', ..., 'teacher'), and the fresh data. */
+  sets: Map<string, Float32Array>;
+  data: Float32Array;
+}
+
+export class FlowSession implements TrainingSession {
+  readonly rt: Runtime;
+  readonly params: Record<string, unknown>;
+  readonly plan: PlannedStage[];
+  readonly totalSteps: number;
+  private stageIndex = 0;
+  private graph!: StageGraph;
+  private program!: CompiledStep;
+  private submitted = 0;
+  private transition: Promise<void> | null = null;
+  private prevAcc: Float32Array | null = null;
+  private rate = new RateMeter();
+  private diverged: DivergedError | null = null;
+  private lastGood: { step: number; values: Record<string, Float32Array> } | null = null;
+  private pendingSnapshot: { step: number; values: Record<string, Float32Array> } | null = null;
+  private lastSnapshotAt = 0;
+  private evalRound = 0;
+  /** Network values by input name, on the host: the state between stages. */
+  private values: Record<string, Float32Array>;
+  private analytic?: AnalyticTeacher;
+  private sampling: SamplingPrograms;
+  private completedAcc = 0;
+  /** Networks (and `ema.<net>`) whose values came from a checkpoint: never re-initialised by copies. */
+  private loaded: Set<string>;
+
+  constructor(
+    readonly gpu: GpuContext,
+    readonly config: ExperimentConfig,
+    readonly method: Method,
+    opts: Omit<SessionOptions, 'method'> = {},
+  ) {
+    this.rt = new Runtime(gpu);
+    this.params = resolvedParams(method, config);
+    this.plan = planStages(method, config, this.params, { teacherLoaded: opts.teacherLoaded });
+    this.totalSteps = totalSteps(this.plan);
+    const kind = this.teacherKind;
+    if (kind === 'analytic') this.analytic = analyticTeacherFor(config.dataset);
+    this.values = initialStateValues(method, config, opts.initial);
+    this.loaded = new Set(Object.keys(opts.initial ?? {}).map((k) => k.split('.').slice(0, k.startsWith('ema.') ? 2 : 1).join('.')));
+    this.sampling = new SamplingPrograms({
+      rt: this.rt,
+      method,
+      config,
+      teacher: kind,
+      analytic: this.analytic,
+      useEma: () => this.useEma,
+    });
+    this.startStage(0);
+  }
+
+  get teacherKind(): TeacherKind {
+    return this.plan.find((p) => p.teacher !== 'none')?.teacher ?? 'none';
+  }
+
+  private get useEma(): boolean {
+    return this.config.train.ema > 0 && Object.keys(this.values).some((k) => k.startsWith(emaPrefix(this.method.sampleNetwork)));
+  }
+
+  private get current(): PlannedStage {
+    return this.plan[Math.min(this.stageIndex, this.plan.length - 1)];
+  }
+
+  get stage(): StageName {
+    return this.current.stage.name;
+  }
+
+  get step(): number {
+    return this.current.start + this.submitted;
+  }
+
+  get dispatchesPerStep(): number {
+    return this.program.dispatchesPerStep;
+  }
+
+  /** True once every stage has run its steps. */
+  get done(): boolean {
+    return this.stageIndex >= this.plan.length - 1 && this.submitted >= this.current.steps;
+  }
+
+  private startStage(i: number): void {
+    this.stageIndex = i;
+    const planned = this.current;
+    this.values = startOfStage(this.method, this.config, planned, this.values, this.plan, this.loaded);
+    this.graph = buildStageGraph(this.method, this.config, this.params, planned.stage, {
+      teacher: planned.teacher === 'analytic' ? { kind: 'analytic', velocity: this.analytic!.velocity } : { kind: planned.teacher },
+      samplingEma: this.config.train.ema,
+    });
+    const feeds: Record<string, ArrayLike<number>> = { ...this.analytic?.feeds };
+    for (const [name, v] of Object.entries(this.values)) feeds[name] = v;
+    this.program?.destroy();
+    this.program = compileProgram(this.rt, { updates: this.graph.updates, feeds }, this.config.seed, planned.start);
+    this.submitted = 0;
+    this.prevAcc = null;
+    this.completedAcc = 0;
+    this.rate.reset();
+  }
+
+  run(k: number): void {
+    if (this.diverged || this.transition || k <= 0) return;
+    const n = Math.min(k, this.current.steps - this.submitted);
+    if (n > 0) {
+      this.program.run(n);
+      this.submitted += n;
+    }
+    if (this.submitted >= this.current.steps && this.stageIndex < this.plan.length - 1) {
+      this.transition = this.nextStage().finally(() => (this.transition = null));
+    }
+  }
+
+  private async nextStage(): Promise<void> {
+    const trained = networkValueNames(this.values).filter((n) => this.hasInput(n));
+    const read = await Promise.all(trained.map((n) => this.program.read(n)));
+    trained.forEach((n, i) => (this.values[n] = read[i]));
+    this.startStage(this.stageIndex + 1);
+  }
+
+  private hasInput(name: string): boolean {
+    return hasSlot(this.program, name);
+  }
+
+  async summary(): Promise<StepSummary> {
+    if (this.transition) await this.transition;
+    const stage = this.stage;
+    const base = this.current.start;
+    const snapshotDue = !this.diverged && performance.now() - this.lastSnapshotAt > 2000;
+    const acc = await this.program.read(ACC);
+    const count = acc[acc.length - 1];
+    const prev = this.prevAcc;
+    const sums: Record<string, number> = {};
+    this.graph.terms.forEach((t, i) => (sums[t] = acc[i] - (prev?.[i] ?? 0)));
+    const steps = count - (prev?.[acc.length - 1] ?? 0);
+    const { losses, nonFinite } = windowMean({ sums, steps });
+    this.prevAcc = acc;
+    this.completedAcc = count;
+    const step = base + count;
+    const stepsPerSecond = this.rate.mark(step);
+    if (nonFinite.length > 0 && !this.diverged) {
+      this.diverged = new DivergedError(step, nonFinite, this.method.id);
+      await this.restoreLastGood();
+    } else if (!this.diverged) {
+      // a snapshot read before this finite read is known good
+      if (this.pendingSnapshot && this.pendingSnapshot.step <= step) this.lastGood = this.pendingSnapshot;
+      if (snapshotDue) void this.snapshot(step);
+    }
+    return {
+      step,
+      stage,
+      losses,
+      stepsPerSecond,
+      diverged: this.diverged !== null,
+      message: this.diverged?.message,
+    };
+  }
+
+  private async snapshot(step: number): Promise<void> {
+    this.lastSnapshotAt = performance.now();
+    this.pendingSnapshot = null;
+    const names = networkValueNames(this.values);
+    const vals = await Promise.all(names.map((n) => this.program.read(n)));
+    const values: Record<string, Float32Array> = {};
+    names.forEach((n, i) => (values[n] = vals[i]));
+    this.pendingSnapshot = { step, values };
+  }
+
+  /** Puts the last good parameters back, zeroes the optimiser state; the session stays paused. */
+  private async restoreLastGood(): Promise<void> {
+    const good = this.lastGood?.values ?? this.values;
+    for (const [name, v] of Object.entries(good)) this.program.write(name, v);
+    for (const [name, shape] of Object.entries(this.graph.zeroState)) this.program.write(name, new Float32Array(shape.reduce((a, d) => a * d, 1)));
+    this.prevAcc = null;
+  }
+
+  /** The error that paused the session, if it diverged. */
+  get divergence(): DivergedError | null {
+    return this.diverged;
+  }
+
+  /** Step of the parameters that `parameters()` returns after a divergence. */
+  get lastGoodStep(): number {
+    return this.lastGood?.step ?? this.current.start;
+  }
+
+  /** Continue after a divergence from the restored parameters (e.g. after lowering the learning rate in a new config). */
+  resume(): void {
+    this.diverged = null;
+  }
+
+  samples(nfe: SampleKind, n: number): PointSet {
+    const p = this.sampling.sampler(nfe, n);
+    this.sampling.run(p, this.program);
+    const v = this.sampling.view(p, p.result);
+    return { buffer: v.buffer, offset: v.offset, count: n };
+  }
+
+  trajectories(nfe: SampleKind, paths: number): PointSet {
+    const p = this.sampling.sampler(nfe, paths, paths);
+    this.sampling.run(p, this.program);
+    const v = this.sampling.view(p, 'paths');
+    return { buffer: v.buffer, offset: v.offset, count: v.size / 2 };
+  }
+
+  data(n: number): PointSet {
+    const p = this.sampling.dataProgram(n);
+    this.sampling.run(p, this.program);
+    const v = this.sampling.view(p, 'data');
+    return { buffer: v.buffer, offset: v.offset, count: n };
+  }
+
+  field(t: number, s: number, grid: number, box: [number, number, number, number]): PointSet {
+    const n = grid * grid;
+    const p = this.sampling.fieldProgram(n);
+    const x = new Float32Array(2 * n);
+    const [x0, y0, x1, y1] = box;
+    for (let j = 0; j < grid; j++) {
+      for (let i = 0; i < grid; i++) {
+        x[2 * (j * grid + i)] = x0 + ((i + 0.5) * (x1 - x0)) / grid;
+        x[2 * (j * grid + i) + 1] = y0 + ((j + 0.5) * (y1 - y0)) / grid;
+      }
+    }
+    p.step.write('field.x', x);
+    p.step.write('field.t', new Float32Array(n).fill(t));
+    p.step.write('field.s', new Float32Array(n).fill(s));
+    this.sampling.run(p, this.program);
+    const v = this.sampling.view(p, 'field');
+    return { buffer: v.buffer, offset: v.offset, count: n };
+  }
+
+  /** Samples of `kind` from fresh noise of a new evaluation round, read back. */
+  async freshSamples(kind: SampleKind, n: number, round: number): Promise<Float32Array> {
+    const p = this.sampling.sampler(kind, n);
+    this.sampling.setNoise(p, n, round);
+    this.sampling.run(p, this.program);
+    const out = await p.step.read(p.result);
+    this.sampling.setNoise(p, n, 0); // the displayed picture keeps its fixed noise
+    return out;
+  }
+
+  /** Every NFE and the teacher, from fresh noise, scored against fresh data with the floor. */
+  async evaluate(n: number, nfes: readonly number[] = DEFAULT_NFES, withTeacher = true): Promise<Evaluation> {
+    if (this.transition) await this.transition;
+    const round = ++this.evalRound;
+    const sets = new Map<string, Float32Array>();
+    const kinds: SampleKind[] = [...nfes, ...(withTeacher ? (['teacher'] as const) : [])];
+    for (const kind of kinds) sets.set(String(kind), await this.freshSamples(kind, n, round));
+    const data = await readPoints(this.rt.device, this.data(n));
+    const scored: ScoredSet[] = [...sets].map(([label, points]) => ({ label, points }));
+    const report = scoreSets(this.config.dataset, scored, this.completedStep, evalSeed(this.config.seed, round));
+    return { report, sets, data };
+  }
+
+  private get completedStep(): number {
+    return this.current.start + this.completedAcc;
+  }
+
+  async quality(samples: number): Promise<QualityReport> {
+    return (await this.evaluate(samples)).report;
+  }
+
+  async parameters(): Promise<Map<string, Float32Array>> {
+    if (this.transition) await this.transition;
+    if (this.diverged && this.lastGood) return new Map(Object.entries(this.lastGood.values));
+    const names = networkValueNames(this.values);
+    const out = new Map<string, Float32Array>();
+    for (const n of names) out.set(n, this.hasInput(n) ? await this.program.read(n) : this.values[n]);
+    return out;
+  }
+
+  dispose(): void {
+    this.sampling.dispose();
+    this.program.destroy();
+  }
+}
+
+export async function createSession(gpu: GpuContext, config: ExperimentConfig, opts: SessionOptions): Promise<FlowSession> {
+  const s = new FlowSession(gpu, config, opts.method, opts);
+  await s.rt.ready();
+  return s;
+}
