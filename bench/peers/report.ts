@@ -83,6 +83,13 @@ export function consoleTable(rows: Row[]): string {
   return all.map((c) => c.map((x, i) => x.padEnd(widths[i])).join('  ')).join('\n');
 }
 
+/** A markdown table padded the way Prettier writes it, so the docs stay formatted. */
+function markdownTable(all: string[][]): string[] {
+  const widths = all[0].map((_, i) => Math.max(3, ...all.map((c) => c[i].length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
+  return [line(all[0]), line(widths.map((w) => '-'.repeat(w))), ...all.slice(1).map(line)];
+}
+
 export function markdown(
   rows: Row[],
   meta: { adapter: string; versions: string[]; date: string; node: string; load: string },
@@ -92,9 +99,7 @@ export function markdown(
     `Versions: ${meta.versions.join('; ')}.`,
     `CPU load average (1 min) at start and end: ${meta.load}.`,
     '',
-    `| ${HEADER.join(' | ')} |`,
-    `|${HEADER.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${cells(rows, r).join(' | ')} |`),
+    ...markdownTable([HEADER, ...rows.map((r) => cells(rows, r))]),
   ];
   return lines.join('\n');
 }
