@@ -1,6 +1,7 @@
 // A vector field as arrows. points:[first + grid * grid] vec2, the vector at grid point
 // (i mod grid, i / grid) of the box (cell centres, row 0 at y0). Instance i is one arrow from the grid point
-// along the vector, `scale` world units per unit of the vector, at most 0.9 of a cell; vertices 0..5 are the
+// along the vector, `scale` world units per unit of the vector, at most 0.9 of a cell and at least 5 pixels;
+// vertices 0..5 are the
 // shaft (a quad `size` pixels wide), 6..8 the head (a triangle).
 
 @vertex
@@ -15,8 +16,10 @@ fn vsArrows(@builtin(vertex_index) k: u32, @builtin(instance_index) i: u32) -> F
   let a = toClip(origin);
   let b = toClip(origin + vec);
   let d = (b.xy - a.xy) * draw.viewport * 0.5;   // pixels
-  let lenPx = length(d);
-  let dir = select(vec2f(1.0, 0.0), d / lenPx, lenPx > 1e-3);
+  let rawPx = length(d);
+  let dir = select(vec2f(1.0, 0.0), d / rawPx, rawPx > 1e-3);
+  // at least 5 pixels long, so that the direction of a slow field still reads; opacity carries the speed
+  let lenPx = max(rawPx, 5.0);
   let normal = vec2f(-dir.y, dir.x);
   let head = min(0.4 * lenPx, 3.0 * draw.size + 2.0);
   let halfWidth = 0.5 * draw.size + 0.5;
@@ -37,7 +40,7 @@ fn vsArrows(@builtin(vertex_index) k: u32, @builtin(instance_index) i: u32) -> F
   out.position = vec4f(a.xy + pixelOffset(px.x, px.y), a.z, a.w);
   out.local = vec2f(select(0.0, across, k < 6u), 0.0);
   // short arrows (slow flow) fade, so the eye reads speed from opacity as well as length
-  out.alpha = clamp(0.25 + lenPx / 12.0, 0.25, 1.0);
+  out.alpha = clamp(0.3 + rawPx / 12.0, 0.3, 1.0);
   return out;
 }
 

@@ -12,8 +12,8 @@ export const COLORS = {
   background: [0.985, 0.983, 0.975, 1] as Rgba,
   data: [0.34, 0.4, 0.5, 0.32] as Rgba,
   samples: [0.91, 0.33, 0.18, 0.55] as Rgba,
-  studentPaths: [0.91, 0.33, 0.18, 0.28] as Rgba,
-  teacherPaths: [0.16, 0.42, 0.82, 0.28] as Rgba,
+  studentPaths: [0.62, 0.16, 0.06, 0.4] as Rgba,
+  teacherPaths: [0.16, 0.42, 0.82, 0.4] as Rgba,
   field: [0.12, 0.16, 0.24, 0.85] as Rgba,
   flow: [0.8, 0.2, 0.1, 0.8] as Rgba,
 };
@@ -46,18 +46,18 @@ export function sceneLayers(s: SceneInput): Layer[] {
   const size = view.points > 8000 ? 2 : 3;
   if (view.data) layers.push({ kind: 'points', set: session ? session.data(view.points) : s.data(), color: COLORS.data, size });
   if (session && s.trained) {
+    // model samples under the paths and arrows, so that the flow reads on top of the cloud
+    if (view.samples && !view.animate) layers.push({ kind: 'points', set: session.samples(view.nfe, view.points), color: COLORS.samples, size });
     if (view.teacherPaths && withTeacher) layers.push(pathLayer(session.trajectories('teacher', PATHS), COLORS.teacherPaths, PATHS));
     if (view.paths) layers.push(pathLayer(session.trajectories(view.nfe, PATHS), COLORS.studentPaths, PATHS));
     if (view.field) {
       const span = Math.max(s.box[2] - s.box[0], s.box[3] - s.box[1]) / FIELD_GRID;
-      layers.push({ kind: 'arrows', set: session.field(view.fieldT, view.fieldS, FIELD_GRID, s.box), color: COLORS.field, size: 1.5, grid: FIELD_GRID, box: s.box, scale: 0.25 * span });
+      layers.push({ kind: 'arrows', set: session.field(view.fieldT, view.fieldS, FIELD_GRID, s.box), color: COLORS.field, size: 1.5, grid: FIELD_GRID, box: s.box, scale: 0.3 * span });
     }
     if (view.animate) {
       const set = session.trajectories(view.nfe, view.points);
       const pathLength = Math.round(set.count / view.points);
       if (pathLength >= 2) layers.push({ kind: 'flow', set, color: COLORS.flow, size, pathLength, tau: s.tau });
-    } else if (view.samples) {
-      layers.push({ kind: 'points', set: session.samples(view.nfe, view.points), color: COLORS.samples, size });
     }
   }
   return layers.filter((l): l is Layer => l !== null);

@@ -154,3 +154,15 @@ describe('render pipelines with a bad point count', () => {
     expect(isRed(pixel(x, y))).toBe(true);
   });
 });
+
+describe('arrows of a slow field', () => {
+  it('stay at least 5 pixels long in the direction of the vector', async () => {
+    const { device } = await testGpu();
+    const box: [number, number, number, number] = [-4.5, -4.5, 4.5, 4.5];
+    // one cell covering the box; a tiny vector pointing left
+    const pixel = await render(device, [{ kind: 'arrows', set: pointBuffer(device, [-1e-4, 0]), color: BLUE, size: 2, grid: 1, box, scale: 1 }]);
+    const [x, y] = px(DEFAULT_CAMERA, 0, 0);
+    expect(isBlueish(pixel(x - 2.5, y)), 'shaft to the left').toBe(true);
+    expect(isWhite(pixel(x + 4, y)), 'nothing to the right').toBe(true);
+  });
+});
