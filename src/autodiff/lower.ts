@@ -7,6 +7,7 @@
 import type { Dispatch, Runtime, View } from '../engine/runtime.ts';
 import { ceilDiv, grid } from '../engine/kernels/common.ts';
 import { matmulDispatch } from '../engine/kernels/matmul.ts';
+import { denseJvpDispatch } from '../engine/kernels/denseJvp.ts';
 import { sampleDataDispatch } from '../engine/kernels/sampleData.ts';
 import type { Node, Tensor } from './graph.ts';
 import {
@@ -153,6 +154,22 @@ function matmul(rt: Runtime, u: Unit, view: (t: Tensor) => View): Dispatch {
   const m = p.transA ? aShape[1] : aShape[0];
   const k = p.transA ? aShape[0] : aShape[1];
   const n = p.transB ? bShape[0] : bShape[1];
+  if (p.jvp) {
+    const d = denseJvpDispatch(rt, {
+      x: view(p.a),
+      xDot: view(p.jvp.xd),
+      w: view(p.b),
+      b: view(p.bias!),
+      y: view(p.out),
+      yDot: view(p.jvp.yd),
+      pre: p.pre && view(p.pre),
+      batch: m,
+      inF: k,
+      outF: n,
+      act: p.act,
+    });
+    return { ...d, label: `denseJvp ${m}x${n}x${k} +bias ${p.act}${p.pre ? ' pre' : ''}` };
+  }
   const d = matmulDispatch(rt, {
     a: view(p.a),
     b: view(p.b),

@@ -28,6 +28,8 @@ export interface MatmulPlan {
   gate?: { p: Tensor; act: Activation };
   /** sum over rows of opA(A), the bias gradient (ROWSUM). */
   rowsum?: Tensor;
+  /** A dense layer with its tangent (the engine's denseJvp): yd = act'(pre) * (xd W^T). */
+  jvp?: { xd: Tensor; yd: Tensor };
 }
 
 export interface Unit {
@@ -138,6 +140,42 @@ export function schedule(opts: ScheduleOptions): Schedule {
     }
   }
   const gated = new Set<Tensor>();
+  const dropped = new Set<Tensor>(); // tangent matmuls folded into a denseJvp: never written
+  /**
+   * Dense D = x W^T + b and Q = xd W^T on the same W with yd = act'(D) * Q (or Q itself for identity):
+   * one denseJvp dispatch writes act(D), yd and, when something else reads it, D.
+   */
+  const fuseTangent = (n: Node, plan: MatmulPlan) => {
+    const [x, w] = n.inputs;
+    const d = n.outputs[0];
+    for (const q of uses(w)) {
+      const qp = q.params as PrimParams[Prim.Matmul];
+      if (q.prim !== Prim.Matmul || q.inputs[1] !== w || qp.transA || !qp.transB || !plans.has(q)) continue;
+      if (q.inputs[0].shape.join() !== x.shape.join() || q.inputs[0] === w) continue;
+      const qt = q.outputs[0];
+      let yd = qt;
+      if (plan.act !== 'identity') {
+        const m = uses(qt).find((u) => {
+          const g =
+            u.prim === Prim.Binary && (u.params as PrimParams[Prim.Binary]).op === 'mul'
+              ? gateOf(u)
+              : undefined;
+          return g !== undefined && g.p === d && g.g === qt && g.act === plan.act;
+        });
+        if (!m || uses(qt).length !== 1 || rootSet.has(qt)) continue;
+        yd = m.outputs[0];
+        dropped.add(qt);
+        const act1 = m.inputs.find((t) => t !== qt)!;
+        const otherUse = uses(d).some((u) => u !== act1.node && !absorbed.has(u.outputs[0]));
+        const act1Used = uses(act1).some((u) => u !== m) || rootSet.has(act1);
+        if (!otherUse && !act1Used && !rootSet.has(d)) plan.pre = undefined;
+      }
+      plans.delete(q);
+      plan.jvp = { xd: q.inputs[0], yd };
+      absorbed.set(yd, n);
+      return;
+    }
+  };
   if (!opts.naive) {
     for (const [n, plan] of plans) {
       if (n.prim !== Prim.Dense) continue;
@@ -151,11 +189,12 @@ export function schedule(opts: ScheduleOptions): Schedule {
       absorbed.set(plan.out, n);
       if (uses(d).length > 1 || rootSet.has(d)) plan.pre = d;
     }
+    for (const [n, plan] of [...plans]) if (n.prim === Prim.Dense) fuseTangent(n, plan);
     for (const n of opts.gateOnLoad === false ? [] : nodes) {
       if (n.prim !== Prim.Binary || (n.params as PrimParams[Prim.Binary]).op !== 'mul') continue;
       const t = n.outputs[0];
       const g = gateOf(n);
-      if (!g || rootSet.has(t)) continue;
+      if (!g || rootSet.has(t) || absorbed.has(t)) continue;
       const hosts = uses(t).filter(
         (u) => plans.has(u) && u.prim === Prim.Matmul && u.inputs[0] === t && u.inputs[1] !== t,
       );
@@ -188,10 +227,10 @@ export function schedule(opts: ScheduleOptions): Schedule {
       n.inputs.forEach((t) => mat.add(t));
   }
   for (const plan of plans.values()) {
-    for (const t of [plan.a, plan.b, plan.bias, plan.gate?.p]) if (t) mat.add(t);
+    for (const t of [plan.a, plan.b, plan.bias, plan.gate?.p, plan.jvp?.xd]) if (t) mat.add(t);
     if (!plan.pre && plan.out !== plan.node.outputs[0]) mat.delete(plan.node.outputs[0]);
   }
-  for (const t of gated) mat.delete(t);
+  for (const t of [...gated, ...dropped]) mat.delete(t);
   for (const t of absorbed.keys()) mat.add(t);
 
   // ---- aliases: reshapes and aligned contiguous slices of materialized tensors -----------------------

@@ -49,8 +49,12 @@ export function planUnits(c: UnitContext): Unit[] {
     const plan = c.plans.get(n);
     if (n.prim === Prim.Input) continue;
     if (plan) {
-      const outputs = [plan.out, plan.pre, plan.rowsum].filter((t): t is Tensor => t !== undefined);
-      const reads = [plan.a, plan.b, plan.bias, plan.gate?.p].filter((t): t is Tensor => t !== undefined);
+      const outputs = [plan.out, plan.pre, plan.rowsum, plan.jvp?.yd].filter(
+        (t): t is Tensor => t !== undefined,
+      );
+      const reads = [plan.a, plan.b, plan.bias, plan.gate?.p, plan.jvp?.xd].filter(
+        (t): t is Tensor => t !== undefined,
+      );
       units.push({ kind: 'matmul', outputs, reads, node: n, matmul: plan });
     } else if (n.prim === Prim.Adam) {
       const k = (n.inputs.length - 1) / 4;
