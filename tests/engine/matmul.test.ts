@@ -5,6 +5,7 @@ import {
   matmulDispatch,
   matmulNaiveDispatch,
   type MatmulArgs,
+  type MatmulTile,
 } from '../../src/engine/kernels/matmul.ts';
 import type { EngineActivation } from '../../src/engine/activations.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
@@ -21,8 +22,8 @@ interface Case {
   gate?: EngineActivation;
   rowsum?: boolean;
   accumulate?: boolean;
-  /** Force workgroup-memory staging on or off (default: the adapter's choice). */
-  stage?: boolean;
+  /** Force a tile (default: chooseTile for the adapter). */
+  tile?: MatmulTile;
 }
 
 /** Runs one case on the GPU (all tensors in one arena, so every view has an offset) and on the CPU. */
@@ -57,7 +58,7 @@ async function check(c: Case, seed: number) {
     pre: c.pre ? vpre : undefined,
     gate: c.gate ? { p: vp, act: c.gate } : undefined,
     rowsum: c.rowsum ? vr : undefined,
-    tile: c.stage === undefined ? undefined : chooseTile(m, n, k, c.stage),
+    tile: c.tile,
   };
   rt.submit([matmulDispatch(rt, args)]);
   const cpu: MatmulCpuArgs = {
@@ -93,7 +94,22 @@ async function check(c: Case, seed: number) {
 const AWKWARD = [1, 2, 3, 17, 255, 257];
 
 describe('matmul (tiled) vs float64 reference', () => {
+  // Every distinct tile is a pipeline that lavapipe compiles with LLVM (about a second each, cached on
+  // disk afterwards): the staged path runs on one tile for the layout sweep, plus the narrow tiles.
+  const STAGED: MatmulTile = { wgM: 16, wgN: 16, bk: 16, stage: true };
+  it('workgroup-memory tiles: narrow tiles chosen for small N, small M and small K', async () => {
+    let seed = 60;
+    for (const [m, n, k] of [
+      [257, 2, 17],
+      [3, 257, 255],
+      [255, 17, 3],
+    ]) {
+      await check({ m, n, k, transA: true, tile: chooseTile(m, n, k, true) }, seed++);
+    }
+  });
+
   for (const stage of [true, false]) {
+    const tileOf = (m: number, n: number, k: number) => (stage ? STAGED : chooseTile(m, n, k, false));
     it(`plain product, all four layouts, awkward shapes (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
       let seed = 1;
       for (const [transA, transB] of [
@@ -112,18 +128,27 @@ describe('matmul (tiled) vs float64 reference', () => {
           [64, 64, 64],
           [1, 257, 17],
         ]) {
-          await check({ m, n, k, transA, transB, stage }, seed++);
+          await check({ m, n, k, transA, transB, tile: tileOf(m, n, k) }, seed++);
         }
       }
     });
 
     it(`fused epilogue and backward fusions (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
-      await check({ m: 70, n: 19, k: 3, bias: true, act: 'gelu', pre: true, stage }, 50);
+      await check({ m: 70, n: 19, k: 3, bias: true, act: 'gelu', pre: true, tile: tileOf(70, 19, 3) }, 50);
       await check(
-        { m: 17, n: 3, k: 257, transA: true, gate: 'silu', rowsum: true, accumulate: true, stage },
+        {
+          m: 17,
+          n: 3,
+          k: 257,
+          transA: true,
+          gate: 'silu',
+          rowsum: true,
+          accumulate: true,
+          tile: tileOf(17, 3, 257),
+        },
         51,
       );
-      await check({ m: 257, n: 5, k: 17, gate: 'tanh', accumulate: true, stage }, 52);
+      await check({ m: 257, n: 5, k: 17, gate: 'tanh', accumulate: true, tile: tileOf(257, 5, 17) }, 52);
     });
   }
 
