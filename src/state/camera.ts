@@ -62,7 +62,12 @@ export function panBy(c: Camera, v: Viewport, dx: number, dy: number): Camera {
 }
 
 /** Position at fraction `tau` in [0, 1] along a polyline of `length` points stored from `first` in `xy`. */
-export function pointAlongPath(xy: ArrayLike<number>, first: number, length: number, tau: number): [number, number] {
+export function pointAlongPath(
+  xy: ArrayLike<number>,
+  first: number,
+  length: number,
+  tau: number,
+): [number, number] {
   const u = Math.min(1, Math.max(0, tau)) * (length - 1);
   const k = Math.min(length - 2, Math.floor(u));
   const f = u - k;

@@ -6,7 +6,18 @@
 import type { z } from 'zod';
 
 export type ControlSpec =
-  | { kind: 'number'; name: string; label: string; help: string; min: number; max: number; step: number; int: boolean; log: boolean; default: number }
+  | {
+      kind: 'number';
+      name: string;
+      label: string;
+      help: string;
+      min: number;
+      max: number;
+      step: number;
+      int: boolean;
+      log: boolean;
+      default: number;
+    }
   | { kind: 'enum'; name: string; label: string; help: string; options: string[]; default: string }
   | { kind: 'boolean'; name: string; label: string; help: string; default: boolean };
 
@@ -50,19 +61,32 @@ function niceStep(range: number): number {
 
 function numberSpec(name: string, base: ZodInternals, fallback: unknown, help: string): ControlSpec {
   const int = Boolean(base.isInt);
-  const finite = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const finite = (x: number | null | undefined) =>
+    typeof x === 'number' && Number.isFinite(x) ? x : undefined;
   const d = typeof fallback === 'number' ? fallback : 0;
   const rawMin = finite(base.minValue);
   const rawMax = finite(base.maxValue);
   // An open lower bound of 0 (z.number().positive()) with a wide range, or a positive range over two decades
   // or more (widths, batch sizes, step counts), reads best on a log scale.
-  const openLog = !int && rawMin !== undefined && rawMin <= 0 && rawMax !== undefined && d > 0 && rawMax / d >= 100;
+  const openLog =
+    !int && rawMin !== undefined && rawMin <= 0 && rawMax !== undefined && d > 0 && rawMax / d >= 100;
   const wideLog = rawMin !== undefined && rawMin > 0 && rawMax !== undefined && rawMax / rawMin >= 100;
   const log = openLog || wideLog;
   const min = openLog ? Math.min(d, rawMax!) / 1000 : (rawMin ?? Math.min(0, d));
   const max = rawMax ?? Math.max(1, Math.abs(d) * 10);
   const step = int ? Math.max(1, Math.round(niceStep(max - min))) : niceStep(max - min);
-  return { kind: 'number', name, label: labelOf(name), help, min, max, step: int && max - min <= 100 ? 1 : step, int, log, default: d };
+  return {
+    kind: 'number',
+    name,
+    label: labelOf(name),
+    help,
+    min,
+    max,
+    step: int && max - min <= 100 ? 1 : step,
+    int,
+    log,
+    default: d,
+  };
 }
 
 /** One control per field of the object schema, in declaration order. Fields of other types are skipped. */
@@ -74,9 +98,22 @@ export function controlsFromSchema(schema: z.ZodObject): ControlSpec[] {
     if (type === 'number') specs.push(numberSpec(name, base, fallback, description));
     else if (type === 'enum') {
       const options = (base.options ?? []).map(String);
-      specs.push({ kind: 'enum', name, label: labelOf(name), help: description, options, default: typeof fallback === 'string' ? fallback : options[0] });
+      specs.push({
+        kind: 'enum',
+        name,
+        label: labelOf(name),
+        help: description,
+        options,
+        default: typeof fallback === 'string' ? fallback : options[0],
+      });
     } else if (type === 'boolean') {
-      specs.push({ kind: 'boolean', name, label: labelOf(name), help: description, default: fallback === true });
+      specs.push({
+        kind: 'boolean',
+        name,
+        label: labelOf(name),
+        help: description,
+        default: fallback === true,
+      });
     }
   }
   return specs;

@@ -23,7 +23,13 @@ export const PRESETS: readonly Preset[] = [
       'Flow Matching learns the average velocity toward all data points that could lie behind a noisy point.',
       'One Euler step jumps along that average and lands between the squares; switch NFE to 8 to see them sharpen.',
     ],
-    config: { method: 'fm', dataset: 'checkerboard', seed: 1, net: { width: 128, depth: 3 }, train: { batch: 1024, lr: 1e-3 } },
+    config: {
+      method: 'fm',
+      dataset: 'checkerboard',
+      seed: 1,
+      net: { width: 128, depth: 3 },
+      train: { batch: 1024, lr: 1e-3 },
+    },
     view: { nfe: 1, paths: true },
   },
   {
@@ -33,7 +39,13 @@ export const PRESETS: readonly Preset[] = [
       'MeanFlow learns the average velocity over a whole interval, from scratch, with one JVP per step.',
       'Its one-step samples find all eight modes; compare NFE 1 with NFE 8: they should look alike.',
     ],
-    config: { method: 'meanflow', dataset: '8gaussians', seed: 1, net: { width: 128, depth: 3 }, train: { batch: 1024, lr: 1e-3 } },
+    config: {
+      method: 'meanflow',
+      dataset: '8gaussians',
+      seed: 1,
+      net: { width: 128, depth: 3 },
+      train: { batch: 1024, lr: 1e-3 },
+    },
     view: { nfe: 1, paths: true },
   },
   {
@@ -43,7 +55,13 @@ export const PRESETS: readonly Preset[] = [
       'FreeFlow never sees a data point: the student learns only from noise and the frozen teacher velocity.',
       'Turn the data layer off and on: the student matches the teacher even where no sample was shown.',
     ],
-    config: { method: 'freeflow', dataset: '8gaussians', seed: 2, teacher: { source: 'analytic' }, net: { width: 128, depth: 3 } },
+    config: {
+      method: 'freeflow',
+      dataset: '8gaussians',
+      seed: 2,
+      teacher: { source: 'analytic' },
+      net: { width: 128, depth: 3 },
+    },
     view: { nfe: 1, data: false, teacherPaths: true },
   },
   {

@@ -26,7 +26,14 @@ export interface PlaygroundState {
   presetId: string | null;
   view: ViewSettings;
   stepsPerFrame: number;
-  gpu: { phase: GpuPhase; adapter: string; renderPath: RenderPath | null; training: boolean; trainingNote: string; message: string };
+  gpu: {
+    phase: GpuPhase;
+    adapter: string;
+    renderPath: RenderPath | null;
+    training: boolean;
+    trainingNote: string;
+    message: string;
+  };
   status: RunStatus;
   notices: Notice[];
   /** Bumped on every reset/config change: plots clear their traces when it changes. */
@@ -52,7 +59,13 @@ export interface PlaygroundActions {
   receive(msg: FromWorker): void;
 }
 
-const idleStatus: RunStatus = { running: false, step: 0, stage: 'student', stepsPerSecond: 0, drawsPerSecond: 0 };
+const idleStatus: RunStatus = {
+  running: false,
+  step: 0,
+  stage: 'student',
+  stepsPerSecond: 0,
+  drawsPerSecond: 0,
+};
 
 let nextNotice = 1;
 
@@ -62,7 +75,13 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
   return createStore<PlaygroundState & PlaygroundActions>()((set, get) => {
     const changeConfig = (config: ExperimentConfig) => {
       config = { ...config, params: resolveParams(config.method, config.params) };
-      set((s) => ({ config, runId: s.runId + 1, lastSummary: null, lastQuality: null, status: { ...idleStatus, stage: s.status.stage } }));
+      set((s) => ({
+        config,
+        runId: s.runId + 1,
+        lastSummary: null,
+        lastQuality: null,
+        status: { ...idleStatus, stage: s.status.stage },
+      }));
       send({ type: 'config', config });
     };
     return {
@@ -71,7 +90,14 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
       presetId: null,
       view: DEFAULT_VIEW,
       stepsPerFrame: 4,
-      gpu: { phase: 'starting', adapter: '', renderPath: null, training: false, trainingNote: '', message: '' },
+      gpu: {
+        phase: 'starting',
+        adapter: '',
+        renderPath: null,
+        training: false,
+        trainingNote: '',
+        message: '',
+      },
       status: idleStatus,
       notices: [],
       runId: 0,
@@ -146,14 +172,28 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
       receive(msg) {
         switch (msg.type) {
           case 'ready':
-            set((s) => ({ gpu: { ...s.gpu, phase: 'ready', adapter: msg.adapter, renderPath: msg.renderPath, training: msg.training, trainingNote: msg.trainingNote } }));
+            set((s) => ({
+              gpu: {
+                ...s.gpu,
+                phase: 'ready',
+                adapter: msg.adapter,
+                renderPath: msg.renderPath,
+                training: msg.training,
+                trainingNote: msg.trainingNote,
+              },
+            }));
             break;
           case 'status':
             set({ status: msg.status });
             break;
           case 'summary':
             set({ lastSummary: msg.summary });
-            if (msg.summary.diverged) get().notify('warning', msg.summary.message ?? 'The loss diverged; training paused. Lower the learning rate and reset.');
+            if (msg.summary.diverged)
+              get().notify(
+                'warning',
+                msg.summary.message ??
+                  'The loss diverged; training paused. Lower the learning rate and reset.',
+              );
             break;
           case 'quality':
             set({ lastQuality: msg.report });
@@ -162,7 +202,19 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
             get().notify(msg.level, msg.text);
             break;
           case 'fatal':
-            set((s) => ({ gpu: { ...s.gpu, phase: msg.kind === 'no-webgpu' ? 'no-webgpu' : msg.kind === 'device-lost' ? 'device-lost' : 'error', message: msg.message }, status: { ...s.status, running: false } }));
+            set((s) => ({
+              gpu: {
+                ...s.gpu,
+                phase:
+                  msg.kind === 'no-webgpu'
+                    ? 'no-webgpu'
+                    : msg.kind === 'device-lost'
+                      ? 'device-lost'
+                      : 'error',
+                message: msg.message,
+              },
+              status: { ...s.status, running: false },
+            }));
             break;
         }
       },

@@ -83,9 +83,12 @@ function formatValue(v: ParamValue): string {
 /** Hash text (without '#') for an experiment: every config field, so that a link reproduces the run. */
 export function encodeExperiment({ config, hide }: SharedExperiment): string {
   const parts: string[] = [`v=${CONFIG_VERSION}`];
-  for (const f of URL_FIELDS) parts.push(`${f.key}=${encodeURIComponent(formatValue(readValue(config, f) as ParamValue))}`);
+  for (const f of URL_FIELDS)
+    parts.push(`${f.key}=${encodeURIComponent(formatValue(readValue(config, f) as ParamValue))}`);
   for (const name of Object.keys(config.params).sort()) {
-    parts.push(`${PARAM_PREFIX}${encodeURIComponent(name)}=${encodeURIComponent(formatValue(config.params[name]))}`);
+    parts.push(
+      `${PARAM_PREFIX}${encodeURIComponent(name)}=${encodeURIComponent(formatValue(config.params[name]))}`,
+    );
   }
   if (hide.length > 0) parts.push(`hide=${hide.map(encodeURIComponent).join(',')}`);
   return parts.join('&');
@@ -117,7 +120,10 @@ function firstIssue(r: { error?: { issues: { message: string }[] } }): string {
  * Reads a hash (with or without '#'). `paramsSchema` is the chosen method's hyperparameter schema when known:
  * method parameters are then checked field by field; without it they are kept as typed by their text.
  */
-export function decodeExperiment(hash: string, paramsSchema?: (method: string) => z.ZodObject | undefined): DecodedExperiment {
+export function decodeExperiment(
+  hash: string,
+  paramsSchema?: (method: string) => z.ZodObject | undefined,
+): DecodedExperiment {
   const defaults = defaultExperiment();
   const raw: Record<string, unknown> = { net: {}, train: {}, teacher: {} };
   const params: Record<string, ParamValue> = {};
@@ -140,11 +146,17 @@ export function decodeExperiment(hash: string, paramsSchema?: (method: string) =
       continue;
     }
     if (key === 'v') {
-      if (value !== String(CONFIG_VERSION)) ignored.push(`v=${value} (this page reads format version ${CONFIG_VERSION}; fields are read as version ${CONFIG_VERSION})`);
+      if (value !== String(CONFIG_VERSION))
+        ignored.push(
+          `v=${value} (this page reads format version ${CONFIG_VERSION}; fields are read as version ${CONFIG_VERSION})`,
+        );
       continue;
     }
     if (key === 'hide') {
-      hide = value.split(',').map((s) => s.trim()).filter(Boolean);
+      hide = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       continue;
     }
     if (key.startsWith(PARAM_PREFIX) && key.length > PARAM_PREFIX.length) {
@@ -159,7 +171,9 @@ export function decodeExperiment(hash: string, paramsSchema?: (method: string) =
     const schema = fieldSchema(f);
     const r = schema.safeParse(coerce(value, schema));
     if (!r.success) {
-      ignored.push(`${key}=${value} (${firstIssue(r)}; using ${formatValue(readValue(defaults, f) as ParamValue)})`);
+      ignored.push(
+        `${key}=${value} (${firstIssue(r)}; using ${formatValue(readValue(defaults, f) as ParamValue)})`,
+      );
       continue;
     }
     if (f.section === null) raw[f.name] = r.data;
@@ -181,7 +195,8 @@ export function decodeExperiment(hash: string, paramsSchema?: (method: string) =
       ignored.push(`p.${name}=${value} (${firstIssue(r)}; using the method's default)`);
       continue;
     }
-    if (typeof r.data === 'number' || typeof r.data === 'string' || typeof r.data === 'boolean') params[name] = r.data;
+    if (typeof r.data === 'number' || typeof r.data === 'string' || typeof r.data === 'boolean')
+      params[name] = r.data;
   }
   config.params = params;
   return { config, hide, ignored };

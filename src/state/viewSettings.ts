@@ -33,4 +33,3 @@ export const DEFAULT_VIEW: ViewSettings = {
   animate: false,
   points: 4096,
 };
-

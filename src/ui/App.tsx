@@ -9,10 +9,12 @@ import { Plots } from './plots/Plots.tsx';
 import { PresetGallery } from './PresetGallery.tsx';
 import { RunBar } from './RunBar.tsx';
 import { usePlayground } from './store.ts';
+import { useSpaceToPlay } from './useSpaceToPlay.ts';
 import { ViewControls } from './ViewControls.tsx';
 
 export function App() {
   const phase = usePlayground((s) => s.gpu.phase);
+  useSpaceToPlay();
   return (
     <div className="app">
       <Header />

@@ -12,9 +12,28 @@ const NET = ['width', 'depth', 'act', 'time'] as const;
 const TRAIN = ['batch', 'lr', 'steps', 'ema'] as const;
 const TRAIN_MORE = ['beta1', 'beta2', 'weightDecay', 'clipNorm'] as const;
 const TEACHER = ['source', 'steps', 'solver', 'solverSteps'] as const;
-const STEPS_PER_FRAME = { kind: 'number', name: 'stepsPerFrame', label: 'steps per frame', help: 'training steps recorded per drawn frame', min: 1, max: 64, step: 1, int: true, log: false, default: 4 } as const;
+const STEPS_PER_FRAME = {
+  kind: 'number',
+  name: 'stepsPerFrame',
+  label: 'steps per frame',
+  help: 'training steps recorded per drawn frame',
+  min: 1,
+  max: 64,
+  step: 1,
+  int: true,
+  log: false,
+  default: 4,
+} as const;
 
-function Section({ title, children, hidden }: { title: string; children: React.ReactNode; hidden?: boolean }) {
+function Section({
+  title,
+  children,
+  hidden,
+}: {
+  title: string;
+  children: React.ReactNode;
+  hidden?: boolean;
+}) {
   if (hidden) return null;
   return (
     <section className="panel-section">
@@ -37,16 +56,29 @@ function ExperimentSection() {
     <Section title="Experiment">
       {!hideDataset && (
         <>
-          <Select label="dataset" value={dataset} testId="dataset" options={DATASETS.map((d) => ({ value: d.name, label: d.title }))} onChange={(v) => setConfig((c) => ({ ...c, dataset: v as DatasetName }))} />
+          <Select
+            label="dataset"
+            value={dataset}
+            testId="dataset"
+            options={DATASETS.map((d) => ({ value: d.name, label: d.title }))}
+            onChange={(v) => setConfig((c) => ({ ...c, dataset: v as DatasetName }))}
+          />
           <p className="explain">{DATASETS.find((d) => d.name === dataset)?.description}</p>
         </>
       )}
       {!hideMethod && (
         <>
-          <Select label="method" value={method} testId="method" options={METHODS.map((m) => ({ value: m.id, label: m.title }))} onChange={(v) => setConfig((c) => ({ ...c, method: v as MethodId }))} />
+          <Select
+            label="method"
+            value={method}
+            testId="method"
+            options={METHODS.map((m) => ({ value: m.id, label: m.title }))}
+            onChange={(v) => setConfig((c) => ({ ...c, method: v as MethodId }))}
+          />
           {info && (info.summary || info.paper) && (
             <p className="explain">
-              <span className="objective">{info.summary}</span> {info.paper && <span className="paper">arXiv {info.paper}</span>}
+              <span className="objective">{info.summary}</span>{' '}
+              {info.paper && <span className="paper">arXiv {info.paper}</span>}
             </p>
           )}
         </>
@@ -81,9 +113,15 @@ function MethodSection() {
   return (
     <Section title={`${info?.title ?? method} settings`} hidden={hidden}>
       {info?.schema ? (
-        <SchemaControls schema={info.schema} values={params} onChange={(name, v) => store.getState().setParam(name, v)} />
+        <SchemaControls
+          schema={info.schema}
+          values={params}
+          onChange={(name, v) => store.getState().setParam(name, v)}
+        />
       ) : (
-        <p className="explain muted">This method's hyperparameters appear here once the method library is part of the build.</p>
+        <p className="explain muted">
+          This method's hyperparameters appear here once the method library is part of the build.
+        </p>
       )}
     </Section>
   );
@@ -109,7 +147,12 @@ export function ControlPanel() {
       </Section>
       <Section title="Training" hidden={hideTrain}>
         <ConfigSection section="train" names={TRAIN} />
-        <Slider spec={STEPS_PER_FRAME} value={stepsPerFrame} onChange={(v) => store.getState().setStepsPerFrame(v)} testId="steps-per-frame" />
+        <Slider
+          spec={STEPS_PER_FRAME}
+          value={stepsPerFrame}
+          onChange={(v) => store.getState().setStepsPerFrame(v)}
+          testId="steps-per-frame"
+        />
         <details className="more">
           <summary>optimizer details</summary>
           <ConfigSection section="train" names={TRAIN_MORE} />

@@ -49,7 +49,9 @@ export function FlowCanvas() {
       e.preventDefault();
       const r = canvas.getBoundingClientRect();
       const factor = Math.exp(Math.max(-0.5, Math.min(0.5, e.deltaY * 0.0015)));
-      store.getState().setView({ camera: zoomAt(camera(), viewport(), e.clientX - r.left, e.clientY - r.top, factor) });
+      store
+        .getState()
+        .setView({ camera: zoomAt(camera(), viewport(), e.clientX - r.left, e.clientY - r.top, factor) });
     };
     const reset = () => store.getState().setView({ camera: DEFAULT_CAMERA });
     canvas.addEventListener('pointerdown', down);
@@ -69,5 +71,12 @@ export function FlowCanvas() {
     };
   }, []);
 
-  return <canvas ref={ref} className="flow-canvas" data-testid="flow-canvas" aria-label="Samples of the data and of the model, drawn on the GPU" />;
+  return (
+    <canvas
+      ref={ref}
+      className="flow-canvas"
+      data-testid="flow-canvas"
+      aria-label="Samples of the data and of the model, drawn on the GPU"
+    />
+  );
 }

@@ -14,7 +14,13 @@ export function Header() {
       </div>
       <div className="header-right">
         {adapter && (
-          <span className="adapter" data-testid="adapter" title={path === 'readback' ? 'drawn offscreen and copied to the page' : 'drawn on a WebGPU canvas'}>
+          <span
+            className="adapter"
+            data-testid="adapter"
+            title={
+              path === 'readback' ? 'drawn offscreen and copied to the page' : 'drawn on a WebGPU canvas'
+            }
+          >
             {adapter.replace('WebGPU adapter: ', '')}
             {path === 'readback' ? ' · readback' : ''}
           </span>

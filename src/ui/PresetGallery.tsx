@@ -11,7 +11,12 @@ export function PresetGallery() {
       <h2>Demos</h2>
       <div className="preset-grid">
         {PRESETS.map((p) => (
-          <button key={p.id} className={`preset ${current === p.id ? 'on' : ''}`} data-testid={`preset-${p.id}`} onClick={() => store.getState().applyPreset(p.id)}>
+          <button
+            key={p.id}
+            className={`preset ${current === p.id ? 'on' : ''}`}
+            data-testid={`preset-${p.id}`}
+            onClick={() => store.getState().applyPreset(p.id)}
+          >
             <span className="preset-title">{p.title}</span>
             <span className="preset-line">{p.lines[0]}</span>
             <span className="preset-line muted">{p.lines[1]}</span>

@@ -20,14 +20,32 @@ export function RunBar() {
             ❚❚
           </button>
         ) : (
-          <button className="button round primary" data-testid="play" onClick={play} disabled={!ready} title={training ? 'Train (space)' : note}>
+          <button
+            className="button round primary"
+            data-testid="play"
+            onClick={play}
+            disabled={!ready}
+            title={training ? 'Train (space)' : note}
+          >
             ▶
           </button>
         )}
-        <button className="button" data-testid="step" onClick={stepOnce} disabled={!ready || running} title="One training step">
+        <button
+          className="button"
+          data-testid="step"
+          onClick={stepOnce}
+          disabled={!ready || running}
+          title="One training step"
+        >
           step
         </button>
-        <button className="button" data-testid="reset" onClick={reset} disabled={!ready} title="New network from the seed">
+        <button
+          className="button"
+          data-testid="reset"
+          onClick={reset}
+          disabled={!ready}
+          title="New network from the seed"
+        >
           reset
         </button>
       </div>

@@ -15,7 +15,12 @@ export function ShareButton() {
     }
   };
   return (
-    <button className="button primary" data-testid="share" onClick={share} title="Copy a link that reproduces this experiment">
+    <button
+      className="button primary"
+      data-testid="share"
+      onClick={share}
+      title="Copy a link that reproduces this experiment"
+    >
       {copied ? 'Link copied' : 'Share'}
     </button>
   );

@@ -15,7 +15,13 @@ function readHash(): void {
   if (hash === '' || hash === '#') return;
   const { config, hide, ignored } = decodeExperiment(hash, paramsSchemaOf);
   store.getState().load(config, hide);
-  if (ignored.length > 0) store.getState().notify('warning', `Some fields of this link were ignored and use their defaults: ${ignored.join('; ')}.`);
+  if (ignored.length > 0)
+    store
+      .getState()
+      .notify(
+        'warning',
+        `Some fields of this link were ignored and use their defaults: ${ignored.join('; ')}.`,
+      );
   writeHash();
 }
 

@@ -13,13 +13,20 @@ export const forceReadback = new URLSearchParams(location.search).get('render') 
 export function startWorker(canvas: HTMLCanvasElement, width: number, height: number): void {
   if (worker) return;
   if (!('gpu' in navigator) || typeof canvas.transferControlToOffscreen !== 'function') {
-    store.getState().receive({ type: 'fatal', kind: 'no-webgpu', message: 'navigator.gpu is undefined in this browser.' });
+    store
+      .getState()
+      .receive({ type: 'fatal', kind: 'no-webgpu', message: 'navigator.gpu is undefined in this browser.' });
     return;
   }
   worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module', name: 'flowmap-gpu' });
   const send = (msg: ToWorker, transfer: Transferable[] = []) => worker?.postMessage(msg, transfer);
   worker.onmessage = (e: MessageEvent<FromWorker>) => store.getState().receive(e.data);
-  worker.onerror = (e) => store.getState().receive({ type: 'fatal', kind: 'error', message: `The GPU worker failed: ${e.message || 'see the console'}` });
+  worker.onerror = (e) =>
+    store.getState().receive({
+      type: 'fatal',
+      kind: 'error',
+      message: `The GPU worker failed: ${e.message || 'see the console'}`,
+    });
   store.getState().bind(send);
   const offscreen = canvas.transferControlToOffscreen();
   const { config, view } = store.getState();

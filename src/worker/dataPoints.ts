@@ -28,7 +28,9 @@ export class DataPoints {
       if (this.out) this.runtime.release(this.out.buffer);
       this.out = this.runtime.tensor(2 * n);
       const step = this.runtime.upload([0]);
-      this.runtime.submit([sampleDataDispatch(this.runtime, { out: this.out, n, dataset, seed, stream: DISPLAY_STREAM, step })]);
+      this.runtime.submit([
+        sampleDataDispatch(this.runtime, { out: this.out, n, dataset, seed, stream: DISPLAY_STREAM, step }),
+      ]);
       this.key = key;
       this.count = n;
     }

@@ -7,7 +7,6 @@
 import { acquireGpu, NoAdapterError, type GpuContext } from '../engine/index.ts';
 import { viewBox, viewMatrix } from '../state/camera.ts';
 import type { ExperimentConfig } from '../train/config.ts';
-import type { TrainingSession } from '../train/session.ts';
 import { DataPoints } from './dataPoints.ts';
 import type { FromWorker, ToWorker, ViewSettings } from './protocol.ts';
 import { Renderer } from './renderer.ts';
@@ -40,17 +39,31 @@ async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   try {
     gpu = await acquireGpu();
   } catch (e) {
-    post({ type: 'fatal', kind: e instanceof NoAdapterError ? 'no-webgpu' : 'error', message: e instanceof Error ? e.message : String(e) });
+    post({
+      type: 'fatal',
+      kind: e instanceof NoAdapterError ? 'no-webgpu' : 'error',
+      message: e instanceof Error ? e.message : String(e),
+    });
     return;
   }
   gpu.lost.then((err) => post({ type: 'fatal', kind: 'device-lost', message: err.message }));
   const renderer = new Renderer(gpu.device);
   // A software adapter is not trusted to present even when the probe passes: it may stay transparent.
-  const presents = !msg.forceReadback && gpu.adapter.kind === 'hardware' && (await probeCanvasPresents(gpu.device, renderer));
+  const presents =
+    !msg.forceReadback &&
+    gpu.adapter.kind === 'hardware' &&
+    (await probeCanvasPresents(gpu.device, renderer));
   msg.canvas.width = msg.width;
   msg.canvas.height = msg.height;
-  const onError = (e: unknown) => post({ type: 'notice', level: 'warning', text: `Drawing failed: ${e instanceof Error ? e.message : String(e)}` });
-  const surface = presents ? canvasSurface(gpu.device, msg.canvas) : readbackSurface(gpu.device, msg.canvas, onError);
+  const onError = (e: unknown) =>
+    post({
+      type: 'notice',
+      level: 'warning',
+      text: `Drawing failed: ${e instanceof Error ? e.message : String(e)}`,
+    });
+  const surface = presents
+    ? canvasSurface(gpu.device, msg.canvas)
+    : readbackSurface(gpu.device, msg.canvas, onError);
   const createSession: CreateSession | null = await loadCreateSession();
   world = {
     gpu,
@@ -62,7 +75,13 @@ async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     view: msg.view,
   };
   world.training?.configure(msg.config);
-  post({ type: 'ready', adapter: gpu.adapter.line, renderPath: surface.path, training: world.training !== null, trainingNote: world.training ? '' : NO_TRAINING_NOTE });
+  post({
+    type: 'ready',
+    adapter: gpu.adapter.line,
+    renderPath: surface.path,
+    training: world.training !== null,
+    trainingNote: world.training ? '' : NO_TRAINING_NOTE,
+  });
   for (const m of early.splice(0)) handle(m);
   raf(frame);
 }
@@ -96,10 +115,25 @@ function frame(): void {
       tau: Math.min(1, tau),
       trained: (session?.step ?? 0) > 0,
     });
-    w.renderer.encode(encoder, { target, width: vp.width, height: vp.height, view: viewMatrix(w.view.camera, vp), background: COLORS.background, layers }, w.surface.format);
+    w.renderer.encode(
+      encoder,
+      {
+        target,
+        width: vp.width,
+        height: vp.height,
+        view: viewMatrix(w.view.camera, vp),
+        background: COLORS.background,
+        layers,
+      },
+      w.surface.format,
+    );
     w.surface.present(encoder);
   } catch (e) {
-    post({ type: 'notice', level: 'warning', text: `Drawing failed: ${e instanceof Error ? e.message : String(e)}` });
+    post({
+      type: 'notice',
+      level: 'warning',
+      text: `Drawing failed: ${e instanceof Error ? e.message : String(e)}`,
+    });
     return;
   }
   framesInFlight++;

@@ -11,7 +11,15 @@ export type { Nfe, ViewSettings } from '../state/viewSettings.ts';
 export type RenderPath = 'canvas' | 'readback';
 
 export type ToWorker =
-  | { type: 'init'; canvas: OffscreenCanvas; width: number; height: number; forceReadback: boolean; config: ExperimentConfig; view: ViewSettings }
+  | {
+      type: 'init';
+      canvas: OffscreenCanvas;
+      width: number;
+      height: number;
+      forceReadback: boolean;
+      config: ExperimentConfig;
+      view: ViewSettings;
+    }
   | { type: 'resize'; width: number; height: number }
   | { type: 'config'; config: ExperimentConfig }
   | { type: 'view'; view: ViewSettings }

@@ -27,7 +27,11 @@ export class TextureReadback {
     this.view = this.texture.createView();
     this.bytesPerRow = Math.ceil((width * 4) / 256) * 256;
     this.staging = [0, 1].map((i) =>
-      device.createBuffer({ label: `readback staging ${i}`, size: this.bytesPerRow * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
+      device.createBuffer({
+        label: `readback staging ${i}`,
+        size: this.bytesPerRow * height,
+        usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+      }),
     );
   }
 
@@ -46,14 +50,18 @@ export class TextureReadback {
     const buffer = this.staging[slot];
     this.busy[slot] = true;
     this.next = 1 - slot;
-    encoder.copyTextureToBuffer({ texture: this.texture }, { buffer, bytesPerRow: this.bytesPerRow }, [this.width, this.height]);
+    encoder.copyTextureToBuffer({ texture: this.texture }, { buffer, bytesPerRow: this.bytesPerRow }, [
+      this.width,
+      this.height,
+    ]);
     this.device.queue.submit([encoder.finish()]);
     return buffer.mapAsync(GPUMapMode.READ).then(
       () => {
         const src = new Uint8Array(buffer.getMappedRange());
         const out = new Uint8ClampedArray(this.width * this.height * 4);
         const row = this.width * 4;
-        for (let y = 0; y < this.height; y++) out.set(src.subarray(y * this.bytesPerRow, y * this.bytesPerRow + row), y * row);
+        for (let y = 0; y < this.height; y++)
+          out.set(src.subarray(y * this.bytesPerRow, y * this.bytesPerRow + row), y * row);
         buffer.unmap();
         this.busy[slot] = false;
         return out;

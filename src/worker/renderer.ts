@@ -52,7 +52,9 @@ export function instanceCount(layer: Layer): number {
     case 'flow':
       return layer.pathLength >= 2 ? Math.floor(layer.set.count / layer.pathLength) : 0;
     case 'paths':
-      return layer.pathLength >= 2 ? Math.floor(layer.set.count / layer.pathLength) * (layer.pathLength - 1) : 0;
+      return layer.pathLength >= 2
+        ? Math.floor(layer.set.count / layer.pathLength) * (layer.pathLength - 1)
+        : 0;
     case 'arrows':
       return Math.min(layer.set.count, layer.grid * layer.grid);
   }
@@ -70,10 +72,18 @@ export class Renderer {
       label: 'render points',
       entries: [
         { binding: 0, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' } },
-        { binding: 1, visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: UNIFORM_BYTES } },
+        {
+          binding: 1,
+          visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT,
+          buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: UNIFORM_BYTES },
+        },
       ],
     });
-    this.uniforms = device.createBuffer({ label: 'render uniforms', size: UNIFORM_STRIDE * MAX_LAYERS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniforms = device.createBuffer({
+      label: 'render uniforms',
+      size: UNIFORM_STRIDE * MAX_LAYERS,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
   }
 
   /** Builds (once per format) the pipeline of a layer kind. Throws where the device cannot render. */
@@ -130,7 +140,16 @@ export class Renderer {
   encode(encoder: GPUCommandEncoder, frame: Frame, format: GPUTextureFormat): void {
     // a set that claims more points than its buffer holds is cut to the buffer (a bad count must not fail the pass)
     const layers = frame.layers
-      .map((l) => ({ ...l, set: { ...l.set, count: Math.min(l.set.count, Math.floor((l.set.buffer.size - l.set.offset) / 8)) } }) as Layer)
+      .map(
+        (l) =>
+          ({
+            ...l,
+            set: {
+              ...l.set,
+              count: Math.min(l.set.count, Math.floor((l.set.buffer.size - l.set.offset) / 8)),
+            },
+          }) as Layer,
+      )
       .filter((l) => instanceCount(l) > 0)
       .slice(0, MAX_LAYERS);
     const binds: GPUBindGroup[] = [];
@@ -149,10 +168,18 @@ export class Renderer {
         }),
       );
     });
-    if (layers.length > 0) this.device.queue.writeBuffer(this.uniforms, 0, this.staging, 0, layers.length * UNIFORM_STRIDE);
+    if (layers.length > 0)
+      this.device.queue.writeBuffer(this.uniforms, 0, this.staging, 0, layers.length * UNIFORM_STRIDE);
     const [r, g, b, a] = frame.background;
     const pass = encoder.beginRenderPass({
-      colorAttachments: [{ view: frame.target, loadOp: 'clear', storeOp: 'store', clearValue: { r: r * a, g: g * a, b: b * a, a } }],
+      colorAttachments: [
+        {
+          view: frame.target,
+          loadOp: 'clear',
+          storeOp: 'store',
+          clearValue: { r: r * a, g: g * a, b: b * a, a },
+        },
+      ],
     });
     layers.forEach((layer, slot) => {
       pass.setPipeline(this.pipeline(layer.kind, format));

@@ -44,20 +44,42 @@ export function sceneLayers(s: SceneInput): Layer[] {
   const layers: (Layer | null)[] = [];
   const withTeacher = session?.stage === 'student' && hasTeacher(session.config);
   const size = view.points > 8000 ? 2 : 3;
-  if (view.data) layers.push({ kind: 'points', set: session ? session.data(view.points) : s.data(), color: COLORS.data, size });
+  if (view.data)
+    layers.push({
+      kind: 'points',
+      set: session ? session.data(view.points) : s.data(),
+      color: COLORS.data,
+      size,
+    });
   if (session && s.trained) {
     // model samples under the paths and arrows, so that the flow reads on top of the cloud
-    if (view.samples && !view.animate) layers.push({ kind: 'points', set: session.samples(view.nfe, view.points), color: COLORS.samples, size });
-    if (view.teacherPaths && withTeacher) layers.push(pathLayer(session.trajectories('teacher', PATHS), COLORS.teacherPaths, PATHS));
+    if (view.samples && !view.animate)
+      layers.push({
+        kind: 'points',
+        set: session.samples(view.nfe, view.points),
+        color: COLORS.samples,
+        size,
+      });
+    if (view.teacherPaths && withTeacher)
+      layers.push(pathLayer(session.trajectories('teacher', PATHS), COLORS.teacherPaths, PATHS));
     if (view.paths) layers.push(pathLayer(session.trajectories(view.nfe, PATHS), COLORS.studentPaths, PATHS));
     if (view.field) {
       const span = Math.max(s.box[2] - s.box[0], s.box[3] - s.box[1]) / FIELD_GRID;
-      layers.push({ kind: 'arrows', set: session.field(view.fieldT, view.fieldS, FIELD_GRID, s.box), color: COLORS.field, size: 1.5, grid: FIELD_GRID, box: s.box, scale: 0.3 * span });
+      layers.push({
+        kind: 'arrows',
+        set: session.field(view.fieldT, view.fieldS, FIELD_GRID, s.box),
+        color: COLORS.field,
+        size: 1.5,
+        grid: FIELD_GRID,
+        box: s.box,
+        scale: 0.3 * span,
+      });
     }
     if (view.animate) {
       const set = session.trajectories(view.nfe, view.points);
       const pathLength = Math.round(set.count / view.points);
-      if (pathLength >= 2) layers.push({ kind: 'flow', set, color: COLORS.flow, size, pathLength, tau: s.tau });
+      if (pathLength >= 2)
+        layers.push({ kind: 'flow', set, color: COLORS.flow, size, pathLength, tau: s.tau });
     }
   }
   return layers.filter((l): l is Layer => l !== null);

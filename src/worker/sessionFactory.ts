@@ -10,9 +10,16 @@ import type { TrainingSession } from '../train/session.ts';
 import { methodById, type Method } from '../methods/index.ts';
 
 export type CreateSession = (gpu: GpuContext, config: ExperimentConfig) => Promise<TrainingSession>;
-type EngineCreateSession = (gpu: GpuContext, config: ExperimentConfig, opts: { method: Method }) => Promise<TrainingSession>;
+type EngineCreateSession = (
+  gpu: GpuContext,
+  config: ExperimentConfig,
+  opts: { method: Method },
+) => Promise<TrainingSession>;
 
-const engines = import.meta.glob<{ createSession?: EngineCreateSession }>(['../train/index.ts', '../train/trainSession.ts']);
+const engines = import.meta.glob<{ createSession?: EngineCreateSession }>([
+  '../train/index.ts',
+  '../train/trainSession.ts',
+]);
 
 export const NO_TRAINING_NOTE =
   'Training is not available in this build yet: the training engine (src/train) has not landed. The canvas shows real data samples drawn on your GPU.';
@@ -23,7 +30,8 @@ export async function loadCreateSession(): Promise<CreateSession | null> {
     const load = engines[key];
     if (!load) continue;
     const create = (await load()).createSession;
-    if (typeof create === 'function') return (gpu, config) => create(gpu, config, { method: methodById(config.method) });
+    if (typeof create === 'function')
+      return (gpu, config) => create(gpu, config, { method: methodById(config.method) });
   }
   return null;
 }

@@ -46,7 +46,11 @@ export function canvasSurface(device: GPUDevice, canvas: OffscreenCanvas): Surfa
   };
 }
 
-export function readbackSurface(device: GPUDevice, canvas: OffscreenCanvas, onError: (e: unknown) => void): Surface {
+export function readbackSurface(
+  device: GPUDevice,
+  canvas: OffscreenCanvas,
+  onError: (e: unknown) => void,
+): Surface {
   const context = canvas.getContext('2d');
   if (!context) throw new Error('This browser gives no 2-D context for an OffscreenCanvas.');
   let readback = new TextureReadback(device, canvas.width, canvas.height);
@@ -94,7 +98,14 @@ export async function probeCanvasPresents(device: GPUDevice, renderer: Renderer)
     renderer.pipeline('points', format);
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginRenderPass({
-      colorAttachments: [{ view: context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: 1, g: 0.5, b: 0, a: 1 } }],
+      colorAttachments: [
+        {
+          view: context.getCurrentTexture().createView(),
+          loadOp: 'clear',
+          storeOp: 'store',
+          clearValue: { r: 1, g: 0.5, b: 0, a: 1 },
+        },
+      ],
     });
     pass.end();
     device.queue.submit([encoder.finish()]);

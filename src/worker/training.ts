@@ -55,7 +55,12 @@ export class Training {
           this.postStatus();
         },
         (e: unknown) => {
-          if (generation === this.generation) this.post({ type: 'notice', level: 'warning', text: `Could not build this experiment: ${e instanceof Error ? e.message : String(e)}` });
+          if (generation === this.generation)
+            this.post({
+              type: 'notice',
+              level: 'warning',
+              text: `Could not build this experiment: ${e instanceof Error ? e.message : String(e)}`,
+            });
         },
       );
     }, REBUILD_DELAY_MS);
@@ -99,7 +104,12 @@ export class Training {
       this.lastSummary = now;
       this.readSummary(s);
     } else if (k > 0 && !this.running && !this.summaryInFlight) this.readSummary(s);
-    if (s.step > 0 && s.step !== this.qualityStep && now - this.lastQuality >= QUALITY_EVERY_MS && !this.qualityInFlight) {
+    if (
+      s.step > 0 &&
+      s.step !== this.qualityStep &&
+      now - this.lastQuality >= QUALITY_EVERY_MS &&
+      !this.qualityInFlight
+    ) {
       this.lastQuality = now;
       this.readQuality(s);
     }
@@ -141,7 +151,11 @@ export class Training {
 
   private fail(e: unknown): void {
     this.running = false;
-    this.post({ type: 'notice', level: 'warning', text: `Training stopped: ${e instanceof Error ? e.message : String(e)}` });
+    this.post({
+      type: 'notice',
+      level: 'warning',
+      text: `Training stopped: ${e instanceof Error ? e.message : String(e)}`,
+    });
     this.postStatus();
   }
 

@@ -18,7 +18,12 @@ export interface Region {
 }
 
 /** Fraction of pixels in `region` of the PNG that differ from `background` by more than `tolerance` per channel. */
-export function inkFraction(png: Buffer | Image, region: Region, background: [number, number, number], tolerance = 24): number {
+export function inkFraction(
+  png: Buffer | Image,
+  region: Region,
+  background: [number, number, number],
+  tolerance = 24,
+): number {
   const img = Buffer.isBuffer(png) ? PNG.sync.read(png) : png;
   let ink = 0;
   let total = 0;
@@ -28,18 +33,39 @@ export function inkFraction(png: Buffer | Image, region: Region, background: [nu
     for (let x = Math.max(0, Math.round(region.x)); x < x1; x++) {
       const i = 4 * (y * img.width + x);
       total++;
-      if (Math.abs(img.data[i] - background[0]) > tolerance || Math.abs(img.data[i + 1] - background[1]) > tolerance || Math.abs(img.data[i + 2] - background[2]) > tolerance) ink++;
+      if (
+        Math.abs(img.data[i] - background[0]) > tolerance ||
+        Math.abs(img.data[i + 1] - background[1]) > tolerance ||
+        Math.abs(img.data[i + 2] - background[2]) > tolerance
+      )
+        ink++;
     }
   }
   return total === 0 ? 0 : ink / total;
 }
 
 /** Coarse picture of where the ink is: a `cells x cells` grid of ink fractions (to compare two pictures). */
-export function inkGrid(png: Buffer | Image, region: Region, background: [number, number, number], cells = 8): number[] {
+export function inkGrid(
+  png: Buffer | Image,
+  region: Region,
+  background: [number, number, number],
+  cells = 8,
+): number[] {
   const img = Buffer.isBuffer(png) ? PNG.sync.read(png) : png;
   const out: number[] = [];
   for (let j = 0; j < cells; j++)
     for (let i = 0; i < cells; i++)
-      out.push(inkFraction(img, { x: region.x + (i * region.width) / cells, y: region.y + (j * region.height) / cells, width: region.width / cells, height: region.height / cells }, background));
+      out.push(
+        inkFraction(
+          img,
+          {
+            x: region.x + (i * region.width) / cells,
+            y: region.y + (j * region.height) / cells,
+            width: region.width / cells,
+            height: region.height / cells,
+          },
+          background,
+        ),
+      );
   return out;
 }

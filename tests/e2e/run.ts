@@ -14,7 +14,15 @@ import { serveStatic } from './server.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
 const BACKGROUND: [number, number, number] = [251, 251, 249];
-const FLAGS = ['--no-sandbox', '--disable-gpu-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 interface Result {
   name: string;
@@ -124,30 +132,46 @@ async function main(): Promise<void> {
       return `${adapter}; canvas ink ${(100 * ink).toFixed(1)} %; training ${trainingAvailable ? 'available' : 'not in this build'}`;
     });
 
-    await check('without the debug flag the page detects that the canvas cannot present and still draws', async () => {
-      const page = await openPage(browser, server.url);
-      await waitReady(page);
-      const adapter = await page.locator('[data-testid=adapter]').innerText();
-      const { ink } = await canvasInk(page, 'auto-detect.png');
-      await page.close();
-      assert(ink > 0.01, `the canvas is blank without ?render=readback (${adapter})`);
-      return `${adapter}; ink ${(100 * ink).toFixed(1)} %`;
-    });
+    await check(
+      'without the debug flag the page detects that the canvas cannot present and still draws',
+      async () => {
+        const page = await openPage(browser, server.url);
+        await waitReady(page);
+        const adapter = await page.locator('[data-testid=adapter]').innerText();
+        const { ink } = await canvasInk(page, 'auto-detect.png');
+        await page.close();
+        assert(ink > 0.01, `the canvas is blank without ?render=readback (${adapter})`);
+        return `${adapter}; ink ${(100 * ink).toFixed(1)} %`;
+      },
+    );
 
     await check('a shared link opens the same experiment and draws its dataset', async () => {
-      const hash = 'v=1&dataset=checkerboard&method=fm&seed=3&width=64&depth=2&act=tanh&batch=512&lr=0.002&hide=presets';
+      const hash =
+        'v=1&dataset=checkerboard&method=fm&seed=3&width=64&depth=2&act=tanh&batch=512&lr=0.002&hide=presets';
       const page = await openPage(browser, `${base}#${hash}`);
       await waitReady(page);
-      assert((await page.locator('[data-testid=dataset]').inputValue()) === 'checkerboard', 'dataset select is not checkerboard');
+      assert(
+        (await page.locator('[data-testid=dataset]').inputValue()) === 'checkerboard',
+        'dataset select is not checkerboard',
+      );
       assert((await page.locator('[data-testid=method]').inputValue()) === 'fm', 'method select is not fm');
-      assert((await page.locator('[data-testid^=preset-]').count()) === 0, 'hide=presets did not hide the gallery');
+      assert(
+        (await page.locator('[data-testid^=preset-]').count()) === 0,
+        'hide=presets did not hide the gallery',
+      );
       const back = decodeExperiment(new URL(page.url()).hash);
       const sent = decodeExperiment(hash);
       // the page writes the method's default hyperparameters into the link as well; everything else is identical
       const { params: pageParams, ...pageRest } = back.config;
       const { params: sentParams, ...sentRest } = sent.config;
-      assert(JSON.stringify(pageRest) === JSON.stringify(sentRest), `the page's link differs: ${new URL(page.url()).hash}`);
-      assert(Object.keys(sentParams).every((k) => k in pageParams), 'method parameters of the link were lost');
+      assert(
+        JSON.stringify(pageRest) === JSON.stringify(sentRest),
+        `the page's link differs: ${new URL(page.url()).hash}`,
+      );
+      assert(
+        Object.keys(sentParams).every((k) => k in pageParams),
+        'method parameters of the link were lost',
+      );
       assert(back.hide.join() === 'presets', 'hide flags lost');
       const { ink, grid } = await canvasInk(page, 'shared-checkerboard.png');
       assert(ink > 0.01, 'the canvas is blank');
@@ -162,8 +186,12 @@ async function main(): Promise<void> {
       const page = await openPage(browser, `${base}#v=1&dataset=circles&width=abc&colour=red&seed=5`);
       await waitReady(page);
       const notice = await page.locator('[data-testid=notice]').first().innerText();
-      for (const name of ['circles', 'width=abc', 'colour']) assert(notice.includes(name), `the notice does not name ${name}: ${notice}`);
-      assert((await page.locator('[data-testid=seed]').inputValue()) === '5', 'the good field (seed) was not kept');
+      for (const name of ['circles', 'width=abc', 'colour'])
+        assert(notice.includes(name), `the notice does not name ${name}: ${notice}`);
+      assert(
+        (await page.locator('[data-testid=seed]').inputValue()) === '5',
+        'the good field (seed) was not kept',
+      );
       const { ink } = await canvasInk(page, 'broken-link.png');
       assert(ink > 0.01, 'the canvas is blank after a broken link');
       await page.close();
@@ -171,7 +199,10 @@ async function main(): Promise<void> {
     });
 
     await check('play trains (loss falls) or says honestly that training is not available', async () => {
-      const page = await openPage(browser, `${base}#v=1&dataset=8gaussians&method=fm&seed=1&width=32&depth=2&batch=256&lr=0.003`);
+      const page = await openPage(
+        browser,
+        `${base}#v=1&dataset=8gaussians&method=fm&seed=1&width=32&depth=2&batch=256&lr=0.003`,
+      );
       await waitReady(page);
       await page.waitForSelector('[data-testid=loss-plot].js-plotly-plot', { timeout: 60_000 }); // plotly parsed
       await page.waitForTimeout(1000);
@@ -182,10 +213,16 @@ async function main(): Promise<void> {
         assert(/not available/i.test(notice), `play did not explain that training is unavailable: ${notice}`);
         await page.screenshot({ path: join(ARTIFACTS, 'no-training.png'), fullPage: true });
         await page.close();
-        console.log(`  main-thread fps: ${fpsIdle.toFixed(1)} idle (training unavailable, not measured while training)`);
+        console.log(
+          `  main-thread fps: ${fpsIdle.toFixed(1)} idle (training unavailable, not measured while training)`,
+        );
         return 'training not in this build: the page says so';
       }
-      await page.waitForFunction(`Number(document.querySelector('[data-testid=step-count]')?.textContent?.replace(/,/g, '')) >= 20`, null, { timeout: 120_000 });
+      await page.waitForFunction(
+        `Number(document.querySelector('[data-testid=step-count]')?.textContent?.replace(/,/g, '')) >= 20`,
+        null,
+        { timeout: 120_000 },
+      );
       const fpsTraining = await mainThreadFps(page, 2000);
       await page.waitForFunction(`${LOSS_Y}.length >= 6`, null, { timeout: 120_000 });
       const losses = (await page.evaluate(`Array.from(${LOSS_Y})`)) as number[];
@@ -217,7 +254,10 @@ async function main(): Promise<void> {
       await page.waitForSelector('[data-testid=no-webgpu]', { timeout: 30_000 });
       const text = await page.locator('[data-testid=no-webgpu]').innerText();
       await page.screenshot({ path: join(ARTIFACTS, 'no-webgpu.png') });
-      assert(/Chrome/.test(text) && /enable-unsafe-webgpu/.test(text), `the explanation lacks the browser and flag: ${text}`);
+      assert(
+        /Chrome/.test(text) && /enable-unsafe-webgpu/.test(text),
+        `the explanation lacks the browser and flag: ${text}`,
+      );
       assert(new URL(page.url()).hash.includes('dataset=moons'), 'the experiment link was lost');
     } finally {
       await plain.close();

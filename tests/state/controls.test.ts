@@ -16,11 +16,29 @@ describe('controls generated from a zod schema', () => {
   const specs = controlsFromSchema(schema);
 
   it('makes one control per number, enum and boolean field, in order, with defaults and help', () => {
-    expect(specs.map((s) => `${s.kind}:${s.name}`)).toEqual(['number:ratio', 'number:p', 'number:lr', 'number:solverSteps', 'enum:sampler', 'boolean:adaptive']);
+    expect(specs.map((s) => `${s.kind}:${s.name}`)).toEqual([
+      'number:ratio',
+      'number:p',
+      'number:lr',
+      'number:solverSteps',
+      'enum:sampler',
+      'boolean:adaptive',
+    ]);
     const ratio = specs[0];
-    expect(ratio).toMatchObject({ min: 0, max: 1, default: 0.75, int: false, log: false, help: 'fraction of the batch with r = t' });
+    expect(ratio).toMatchObject({
+      min: 0,
+      max: 1,
+      default: 0.75,
+      int: false,
+      log: false,
+      help: 'fraction of the batch with r = t',
+    });
     expect(specs[3]).toMatchObject({ min: 1, max: 64, step: 1, int: true, label: 'solver steps' });
-    expect(specs[4]).toMatchObject({ options: ['uniform', 'logit-normal'], default: 'logit-normal', help: 'time sampler' });
+    expect(specs[4]).toMatchObject({
+      options: ['uniform', 'logit-normal'],
+      default: 'logit-normal',
+      help: 'time sampler',
+    });
     expect(specs[5]).toMatchObject({ default: true });
   });
 
@@ -38,7 +56,9 @@ describe('controls generated from a zod schema', () => {
   });
 
   it('puts integer ranges over two decades (widths, batch sizes) on a log slider too', () => {
-    const [batch] = controlsFromSchema(z.object({ batch: z.number().int().min(16).max(16384).default(1024) }));
+    const [batch] = controlsFromSchema(
+      z.object({ batch: z.number().int().min(16).max(16384).default(1024) }),
+    );
     if (batch.kind !== 'number') throw new Error('batch must be a number control');
     expect(batch.log).toBe(true);
     expect(fromSlider(batch, 0.5)).toBe(512);

@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { testGpu } from '../gpu.ts';
 import { Renderer, type Layer, type Rgba } from '../../src/worker/renderer.ts';
 import { READBACK_FORMAT, TextureReadback } from '../../src/worker/readback.ts';
-import { DEFAULT_CAMERA, pointAlongPath, viewMatrix, worldToPixel, type Camera } from '../../src/state/camera.ts';
+import {
+  DEFAULT_CAMERA,
+  pointAlongPath,
+  viewMatrix,
+  worldToPixel,
+  type Camera,
+} from '../../src/state/camera.ts';
 
 const W = 96;
 const H = 64;
@@ -19,7 +25,10 @@ function pointBuffer(device: GPUDevice, xy: number[], padPoints = 0) {
   const data = new Float32Array(2 * padPoints + xy.length);
   data.fill(1e6); // padding points far outside the view: drawn only if the offset were wrong
   data.set(xy, 2 * padPoints);
-  const buffer = device.createBuffer({ size: Math.max(256, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const buffer = device.createBuffer({
+    size: Math.max(256, data.byteLength),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(buffer, 0, data);
   return { buffer, offset: 8 * padPoints, count: xy.length / 2 };
 }
@@ -28,7 +37,18 @@ async function render(device: GPUDevice, layers: Layer[], camera: Camera = DEFAU
   const renderer = new Renderer(device);
   const target = new TextureReadback(device, W, H);
   const encoder = device.createCommandEncoder();
-  renderer.encode(encoder, { target: target.view, width: W, height: H, view: viewMatrix(camera, { width: W, height: H }), background: WHITE, layers }, READBACK_FORMAT);
+  renderer.encode(
+    encoder,
+    {
+      target: target.view,
+      width: W,
+      height: H,
+      view: viewMatrix(camera, { width: W, height: H }),
+      background: WHITE,
+      layers,
+    },
+    READBACK_FORMAT,
+  );
   const pixels = await target.submit(encoder)!;
   target.dispose();
   renderer.dispose();
@@ -47,7 +67,9 @@ describe('render pipelines', () => {
   it('draws each point where the reference projection puts it, honouring an unaligned offset', async () => {
     const { device } = await testGpu();
     const xy = [0, 0, -3, 2, 4, -3.5, 1.25, 1.5];
-    const pixel = await render(device, [{ kind: 'points', set: pointBuffer(device, xy, 33), color: RED, size: 6 }]);
+    const pixel = await render(device, [
+      { kind: 'points', set: pointBuffer(device, xy, 33), color: RED, size: 6 },
+    ]);
     for (let i = 0; i < xy.length; i += 2) {
       const [x, y] = px(DEFAULT_CAMERA, xy[i], xy[i + 1]);
       expect(isRed(pixel(x, y)), `point ${i / 2} at pixel (${x.toFixed(1)}, ${y.toFixed(1)})`).toBe(true);
@@ -59,7 +81,11 @@ describe('render pipelines', () => {
   it('follows the camera: zoomed and panned', async () => {
     const { device } = await testGpu();
     const camera: Camera = { cx: 1, cy: -0.5, halfHeight: 2 };
-    const pixel = await render(device, [{ kind: 'points', set: pointBuffer(device, [1.5, 0.25]), color: RED, size: 5 }], camera);
+    const pixel = await render(
+      device,
+      [{ kind: 'points', set: pointBuffer(device, [1.5, 0.25]), color: RED, size: 5 }],
+      camera,
+    );
     const [x, y] = px(camera, 1.5, 0.25);
     expect(isRed(pixel(x, y))).toBe(true);
     const [x0, y0] = px(DEFAULT_CAMERA, 1.5, 0.25);
@@ -70,7 +96,9 @@ describe('render pipelines', () => {
     const { device } = await testGpu();
     // two paths of 3 points; a gap must stay between the end of path 0 and the start of path 1
     const xy = [-4, -3, -2, 3, 0, -3, 1, 3, 2.5, -3, 4, 3];
-    const pixel = await render(device, [{ kind: 'paths', set: pointBuffer(device, xy), color: BLUE, size: 3, pathLength: 3 }]);
+    const pixel = await render(device, [
+      { kind: 'paths', set: pointBuffer(device, xy), color: BLUE, size: 3, pathLength: 3 },
+    ]);
     for (const [a, b] of [
       [0, 1],
       [1, 2],
@@ -88,7 +116,9 @@ describe('render pipelines', () => {
     const { device } = await testGpu();
     const xy = [-4, -3, -1, 3, 2, -1, 3, 3, 0, 2, -3, -2.5];
     for (const tau of [0, 0.3, 0.75, 1]) {
-      const pixel = await render(device, [{ kind: 'flow', set: pointBuffer(device, xy), color: RED, size: 5, pathLength: 3, tau }]);
+      const pixel = await render(device, [
+        { kind: 'flow', set: pointBuffer(device, xy), color: RED, size: 5, pathLength: 3, tau },
+      ]);
       for (let p = 0; p < 2; p++) {
         const [wx, wy] = pointAlongPath(xy, p * 3, 3, tau);
         const [x, y] = px(DEFAULT_CAMERA, wx, wy);
@@ -113,7 +143,9 @@ describe('render pipelines', () => {
     const xy: number[] = [];
     for (let i = 0; i < grid * grid; i++) xy.push(...dirs[i % 4]);
     const scale = 2;
-    const pixel = await render(device, [{ kind: 'arrows', set: pointBuffer(device, xy), color: BLUE, size: 2, grid, box, scale }]);
+    const pixel = await render(device, [
+      { kind: 'arrows', set: pointBuffer(device, xy), color: BLUE, size: 2, grid, box, scale },
+    ]);
     const cell = 3;
     for (let i = 0; i < grid * grid; i++) {
       const cx = box[0] + ((i % grid) + 0.5) * cell;
@@ -148,7 +180,9 @@ describe('render pipelines with a bad point count', () => {
     const { device } = await testGpu();
     const set = pointBuffer(device, [0, 0]);
     device.pushErrorScope('validation');
-    const pixel = await render(device, [{ kind: 'points', set: { ...set, count: 10_000 }, color: RED, size: 6 }]);
+    const pixel = await render(device, [
+      { kind: 'points', set: { ...set, count: 10_000 }, color: RED, size: 6 },
+    ]);
     expect(await device.popErrorScope()).toBeNull();
     const [x, y] = px(DEFAULT_CAMERA, 0, 0);
     expect(isRed(pixel(x, y))).toBe(true);
@@ -160,7 +194,9 @@ describe('arrows of a slow field', () => {
     const { device } = await testGpu();
     const box: [number, number, number, number] = [-4.5, -4.5, 4.5, 4.5];
     // one cell covering the box; a tiny vector pointing left
-    const pixel = await render(device, [{ kind: 'arrows', set: pointBuffer(device, [-0.01, 0]), color: BLUE, size: 2, grid: 1, box, scale: 1 }]);
+    const pixel = await render(device, [
+      { kind: 'arrows', set: pointBuffer(device, [-0.01, 0]), color: BLUE, size: 2, grid: 1, box, scale: 1 },
+    ]);
     const [x, y] = px(DEFAULT_CAMERA, 0, 0);
     // a faint arrow (opacity 0.3 for a slow field): blue-tinted, not white
     const tinted = ([r, g, b]: readonly number[]) => b > 240 && r < 235 && g < 235;

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { decodeExperiment, encodeExperiment } from '../../src/state/url.ts';
-import { ACTIVATIONS, DATASETS, METHOD_IDS, ODE_SOLVERS, TEACHER_SOURCES, TIME_FEATURES, defaultExperiment, parseExperiment, type ExperimentConfig } from '../../src/train/config.ts';
+import {
+  ACTIVATIONS,
+  DATASETS,
+  METHOD_IDS,
+  ODE_SOLVERS,
+  TEACHER_SOURCES,
+  TIME_FEATURES,
+  defaultExperiment,
+  parseExperiment,
+  type ExperimentConfig,
+} from '../../src/train/config.ts';
 
 /** mulberry32: a small seeded generator so that a failing case can be replayed. */
 function rng(seed: number) {
@@ -19,14 +29,29 @@ function randomConfig(r: () => number): ExperimentConfig {
   const logU = (lo: number, hi: number) => lo * (hi / lo) ** r();
   const params: Record<string, number | string | boolean> = {};
   const nParams = int(0, 4);
-  for (let i = 0; i < nParams; i++) params[`param_${i}`] = pick([r(), int(-5, 500), r() < 0.5, 'logit-normal', 1e-7 * r()]);
+  for (let i = 0; i < nParams; i++)
+    params[`param_${i}`] = pick([r(), int(-5, 500), r() < 0.5, 'logit-normal', 1e-7 * r()]);
   return parseExperiment({
     seed: int(0, 2 ** 31 - 1),
     dataset: pick(DATASETS),
     method: pick(METHOD_IDS),
     net: { width: int(8, 1024), depth: int(1, 8), act: pick(ACTIVATIONS), time: pick(TIME_FEATURES) },
-    train: { steps: int(1, 1e6), batch: int(16, 16384), lr: logU(1e-6, 1), beta1: r() * 0.9999, beta2: r() * 0.99999, weightDecay: r() < 0.5 ? 0 : logU(1e-6, 1), clipNorm: r() < 0.5 ? 0 : logU(0.01, 100), ema: r() * 0.99999 },
-    teacher: { source: pick(TEACHER_SOURCES), steps: int(1, 1e6), solver: pick(ODE_SOLVERS), solverSteps: int(1, 1000) },
+    train: {
+      steps: int(1, 1e6),
+      batch: int(16, 16384),
+      lr: logU(1e-6, 1),
+      beta1: r() * 0.9999,
+      beta2: r() * 0.99999,
+      weightDecay: r() < 0.5 ? 0 : logU(1e-6, 1),
+      clipNorm: r() < 0.5 ? 0 : logU(0.01, 100),
+      ema: r() * 0.99999,
+    },
+    teacher: {
+      source: pick(TEACHER_SOURCES),
+      steps: int(1, 1e6),
+      solver: pick(ODE_SOLVERS),
+      solverSteps: int(1, 1000),
+    },
     params,
   });
 }
@@ -46,7 +71,12 @@ describe('experiment links', () => {
   });
 
   it('writes readable, typed keys a teacher can edit by hand', () => {
-    const config = parseExperiment({ dataset: 'checkerboard', method: 'meanflow', seed: 3, params: { ratio: 0.25 } });
+    const config = parseExperiment({
+      dataset: 'checkerboard',
+      method: 'meanflow',
+      seed: 3,
+      params: { ratio: 0.25 },
+    });
     const hash = encodeExperiment({ config, hide: ['method', 'dataset'] });
     expect(hash).toMatch(/^v=1&dataset=checkerboard&method=meanflow&seed=3&width=128&depth=3&act=silu&/);
     expect(hash).toContain('&lr=0.001&');
@@ -66,9 +96,12 @@ describe('experiment links', () => {
   });
 
   it('names each bad or unknown field and falls back to defaults for those fields only', () => {
-    const d = decodeExperiment('#v=1&dataset=circles&method=fm&width=abc&depth=99&lr=-1&act=silu&colour=red&seed=4&batch=&%E0%A4%A=1');
+    const d = decodeExperiment(
+      '#v=1&dataset=circles&method=fm&width=abc&depth=99&lr=-1&act=silu&colour=red&seed=4&batch=&%E0%A4%A=1',
+    );
     const joined = d.ignored.join(' | ');
-    for (const name of ['dataset=circles', 'width=abc', 'depth=99', 'lr=-1', 'colour', 'batch=', '%E0%A4%A']) expect(joined).toContain(name);
+    for (const name of ['dataset=circles', 'width=abc', 'depth=99', 'lr=-1', 'colour', 'batch=', '%E0%A4%A'])
+      expect(joined).toContain(name);
     expect(d.ignored).toHaveLength(7);
     const def = defaultExperiment();
     expect(d.config.dataset).toBe(def.dataset);
@@ -95,12 +128,19 @@ describe('experiment links', () => {
       adaptive: z.boolean().default(true),
       sampler: z.enum(['uniform', 'logit-normal']).default('logit-normal'),
     });
-    const d = decodeExperiment('#method=meanflow&p.ratio=0.25&p.p=7&p.adaptive=false&p.sampler=uniform&p.nope=1', (m) => (m === 'meanflow' ? schema : undefined));
+    const d = decodeExperiment(
+      '#method=meanflow&p.ratio=0.25&p.p=7&p.adaptive=false&p.sampler=uniform&p.nope=1',
+      (m) => (m === 'meanflow' ? schema : undefined),
+    );
     expect(d.config.params).toEqual({ ratio: 0.25, adaptive: false, sampler: 'uniform' });
     expect(d.ignored.join(' | ')).toContain('p.p=7');
     expect(d.ignored.join(' | ')).toContain('p.nope');
     expect(d.ignored).toHaveLength(2);
     // without a schema, values are typed from their text
-    expect(decodeExperiment('#p.a=0.5&p.b=true&p.c=heun').config.params).toEqual({ a: 0.5, b: true, c: 'heun' });
+    expect(decodeExperiment('#p.a=0.5&p.b=true&p.c=heun').config.params).toEqual({
+      a: 0.5,
+      b: true,
+      c: 'heun',
+    });
   });
 });

@@ -14,7 +14,8 @@ import { Toggle } from './Toggle.tsx';
 type Section = 'net' | 'train' | 'teacher';
 const schemas = { net: netSchema, train: trainSchema, teacher: teacherSchema } as const;
 
-const urlKey = (section: Section, name: string) => URL_FIELDS.find((f) => f.section === section && f.name === name)?.key ?? name;
+const urlKey = (section: Section, name: string) =>
+  URL_FIELDS.find((f) => f.section === section && f.name === name)?.key ?? name;
 
 export function ConfigSection({ section, names }: { section: Section; names: readonly string[] }) {
   const specs = useMemo(() => {
@@ -34,13 +35,38 @@ export function ConfigSection({ section, names }: { section: Section; names: rea
           const label = spec.help && spec.help.length < 28 ? spec.help : spec.label;
           switch (spec.kind) {
             case 'number':
-              return <Slider key={spec.name} spec={{ ...spec, label }} value={Number(values[spec.name])} onChange={(v) => set(spec.name, v)} testId={testId} />;
+              return (
+                <Slider
+                  key={spec.name}
+                  spec={{ ...spec, label }}
+                  value={Number(values[spec.name])}
+                  onChange={(v) => set(spec.name, v)}
+                  testId={testId}
+                />
+              );
             case 'enum':
               return (
-                <Select key={spec.name} label={label} help={spec.help} value={String(values[spec.name])} options={spec.options.map((o) => ({ value: o, label: o }))} onChange={(v) => set(spec.name, v)} testId={testId} />
+                <Select
+                  key={spec.name}
+                  label={label}
+                  help={spec.help}
+                  value={String(values[spec.name])}
+                  options={spec.options.map((o) => ({ value: o, label: o }))}
+                  onChange={(v) => set(spec.name, v)}
+                  testId={testId}
+                />
               );
             case 'boolean':
-              return <Toggle key={spec.name} label={label} help={spec.help} value={values[spec.name] === true} onChange={(v) => set(spec.name, v)} testId={testId} />;
+              return (
+                <Toggle
+                  key={spec.name}
+                  label={label}
+                  help={spec.help}
+                  value={values[spec.name] === true}
+                  onChange={(v) => set(spec.name, v)}
+                  testId={testId}
+                />
+              );
           }
         })}
     </>

@@ -8,7 +8,15 @@ import { Select } from './Select.tsx';
 import { Slider } from './Slider.tsx';
 import { Toggle } from './Toggle.tsx';
 
-export function SchemaControls({ schema, values, onChange }: { schema: z.ZodObject; values: Record<string, ParamValue>; onChange: (name: string, v: ParamValue) => void }) {
+export function SchemaControls({
+  schema,
+  values,
+  onChange,
+}: {
+  schema: z.ZodObject;
+  values: Record<string, ParamValue>;
+  onChange: (name: string, v: ParamValue) => void;
+}) {
   const specs = useMemo(() => controlsFromSchema(schema), [schema]);
   const hide = usePlayground((s) => s.hide);
   return (
@@ -20,7 +28,15 @@ export function SchemaControls({ schema, values, onChange }: { schema: z.ZodObje
           const testId = `param-${spec.name}`;
           switch (spec.kind) {
             case 'number':
-              return <Slider key={spec.name} spec={spec} value={Number(value)} onChange={(v) => onChange(spec.name, v)} testId={testId} />;
+              return (
+                <Slider
+                  key={spec.name}
+                  spec={spec}
+                  value={Number(value)}
+                  onChange={(v) => onChange(spec.name, v)}
+                  testId={testId}
+                />
+              );
             case 'enum':
               return (
                 <Select
@@ -34,7 +50,16 @@ export function SchemaControls({ schema, values, onChange }: { schema: z.ZodObje
                 />
               );
             case 'boolean':
-              return <Toggle key={spec.name} label={spec.label} help={spec.help} value={value === true} onChange={(v) => onChange(spec.name, v)} testId={testId} />;
+              return (
+                <Toggle
+                  key={spec.name}
+                  label={spec.label}
+                  help={spec.help}
+                  value={value === true}
+                  onChange={(v) => onChange(spec.name, v)}
+                  testId={testId}
+                />
+              );
           }
         })}
     </>

@@ -11,7 +11,17 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
-export function Slider({ spec, value, onChange, testId }: { spec: NumberSpec; value: number; onChange: (v: number) => void; testId?: string }) {
+export function Slider({
+  spec,
+  value,
+  onChange,
+  testId,
+}: {
+  spec: NumberSpec;
+  value: number;
+  onChange: (v: number) => void;
+  testId?: string;
+}) {
   const RES = 1000;
   const position = Math.round(Math.min(1, Math.max(0, toSlider(spec, value))) * RES);
   return (
@@ -20,7 +30,15 @@ export function Slider({ spec, value, onChange, testId }: { spec: NumberSpec; va
         <span className="control-label">{spec.label}</span>
         <span className="control-value">{formatNumber(value)}</span>
       </span>
-      <input type="range" min={0} max={RES} step={1} value={position} data-testid={testId} onChange={(e) => onChange(fromSlider(spec, Number(e.target.value) / RES))} />
+      <input
+        type="range"
+        min={0}
+        max={RES}
+        step={1}
+        value={position}
+        data-testid={testId}
+        onChange={(e) => onChange(fromSlider(spec, Number(e.target.value) / RES))}
+      />
     </label>
   );
 }

@@ -13,7 +13,12 @@ export function LossPlot() {
       if (!summary || summary === prev.lastSummary) return;
       for (const [term, value] of Object.entries(summary.losses)) {
         const name = summary.stage === 'teacher' ? `teacher ${term}` : term;
-        plot.append(name, summary.step, value, summary.stage === 'teacher' ? { line: { dash: 'dot', width: 1.4 } } : {});
+        plot.append(
+          name,
+          summary.step,
+          value,
+          summary.stage === 'teacher' ? { line: { dash: 'dot', width: 1.4 } } : {},
+        );
       }
     });
     return () => {

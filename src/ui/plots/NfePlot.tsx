@@ -12,8 +12,18 @@ export function NfePlot() {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current!;
-    const layout = { ...baseLayout('quality vs NFE (now)', 'distance to data', true), xaxis: { title: { text: 'NFE' }, type: 'log' as const, tickvals: [1, 2, 4, 8, 16, 32], gridcolor: '#e5e7eb' } };
-    let chain = loadPlotly().then((P) => P.newPlot(el, [], layout, { displayModeBar: false, responsive: true }));
+    const layout = {
+      ...baseLayout('quality vs NFE (now)', 'distance to data', true),
+      xaxis: {
+        title: { text: 'NFE' },
+        type: 'log' as const,
+        tickvals: [1, 2, 4, 8, 16, 32],
+        gridcolor: '#e5e7eb',
+      },
+    };
+    let chain = loadPlotly().then((P) =>
+      P.newPlot(el, [], layout, { displayModeBar: false, responsive: true }),
+    );
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.lastQuality === prev.lastQuality && s.runId === prev.runId) return;
       const report = s.lastQuality;
@@ -21,14 +31,49 @@ export function NfePlot() {
       const shapes: Partial<Plotly.Shape>[] = [];
       const metric = report ? pickMetric(report.metrics) : undefined;
       if (report && metric) {
-        const entries = Object.entries(report.metrics[metric]).filter(([k]) => k !== 'teacher').map(([k, v]) => [Number(k), v] as const).sort((a, b) => a[0] - b[0]);
-        data.push({ type: 'scatter', mode: 'lines+markers', name: `model (step ${report.step})`, x: entries.map((e) => e[0]), y: entries.map((e) => e[1]), line: { color: '#e8552e', width: 2 }, marker: { size: 7 } });
+        const entries = Object.entries(report.metrics[metric])
+          .filter(([k]) => k !== 'teacher')
+          .map(([k, v]) => [Number(k), v] as const)
+          .sort((a, b) => a[0] - b[0]);
+        data.push({
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: `model (step ${report.step})`,
+          x: entries.map((e) => e[0]),
+          y: entries.map((e) => e[1]),
+          line: { color: '#e8552e', width: 2 },
+          marker: { size: 7 },
+        });
         const teacher = report.metrics[metric].teacher;
-        if (teacher !== undefined) shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: teacher, y1: teacher, line: { dash: 'dot', color: '#2a6bd1', width: 1.5 } });
+        if (teacher !== undefined)
+          shapes.push({
+            type: 'line',
+            xref: 'paper',
+            x0: 0,
+            x1: 1,
+            y0: teacher,
+            y1: teacher,
+            line: { dash: 'dot', color: '#2a6bd1', width: 1.5 },
+          });
         const floor = report.floor[metric];
-        if (floor !== undefined) shapes.push({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: floor, y1: floor, line: { dash: 'dash', color: '#64748b', width: 1.2 } });
+        if (floor !== undefined)
+          shapes.push({
+            type: 'line',
+            xref: 'paper',
+            x0: 0,
+            x1: 1,
+            y0: floor,
+            y1: floor,
+            line: { dash: 'dash', color: '#64748b', width: 1.2 },
+          });
       }
-      chain = chain.then(async () => (await loadPlotly()).react(el, data, { ...layout, shapes, yaxis: { ...layout.yaxis, title: { text: metric ?? 'distance to data' } } }));
+      chain = chain.then(async () =>
+        (await loadPlotly()).react(el, data, {
+          ...layout,
+          shapes,
+          yaxis: { ...layout.yaxis, title: { text: metric ?? 'distance to data' } },
+        }),
+      );
     });
     return () => {
       unsubscribe();

@@ -12,7 +12,13 @@ export function Plots() {
       <LossPlot />
       <QualityPlot />
       <NfePlot />
-      {!hasData && <p className="plot-empty">{training ? 'Press ▶ to train: losses and sample quality appear here as the model learns.' : 'Losses and sample quality appear here once training is available.'}</p>}
+      {!hasData && (
+        <p className="plot-empty">
+          {training
+            ? 'Press ▶ to train: losses and sample quality appear here as the model learns.'
+            : 'Losses and sample quality appear here once training is available.'}
+        </p>
+      )}
     </div>
   );
 }

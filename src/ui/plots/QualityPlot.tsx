@@ -28,14 +28,41 @@ export function QualityPlot() {
       const metric = pickMetric(report.metrics);
       if (!metric) return;
       for (const [nfe, value] of Object.entries(report.metrics[metric])) {
-        plot.append(nfe === 'teacher' ? `${metric} teacher` : `${metric} NFE ${nfe}`, report.step, value, nfe === 'teacher' ? { line: { dash: 'dot', color: '#2a6bd1', width: 1.4 } } : {});
+        plot.append(
+          nfe === 'teacher' ? `${metric} teacher` : `${metric} NFE ${nfe}`,
+          report.step,
+          value,
+          nfe === 'teacher' ? { line: { dash: 'dot', color: '#2a6bd1', width: 1.4 } } : {},
+        );
       }
       const f = report.floor[metric];
       if (f !== undefined && f !== floor) {
         floor = f;
         plot.relayout({
-          shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: f, y1: f, line: { dash: 'dash', color: '#64748b', width: 1.2 } }],
-          annotations: [{ xref: 'paper', x: 1, y: Math.log10(f), yref: 'y', text: `data floor ${f.toPrecision(2)}`, showarrow: false, xanchor: 'right', yanchor: 'bottom', font: { size: 10, color: '#64748b' } }],
+          shapes: [
+            {
+              type: 'line',
+              xref: 'paper',
+              x0: 0,
+              x1: 1,
+              y0: f,
+              y1: f,
+              line: { dash: 'dash', color: '#64748b', width: 1.2 },
+            },
+          ],
+          annotations: [
+            {
+              xref: 'paper',
+              x: 1,
+              y: Math.log10(f),
+              yref: 'y',
+              text: `data floor ${f.toPrecision(2)}`,
+              showarrow: false,
+              xanchor: 'right',
+              yanchor: 'bottom',
+              font: { size: 10, color: '#64748b' },
+            },
+          ],
         });
       }
     });

@@ -7,12 +7,24 @@ import type { Data, Layout, PlotlyHTMLElement } from 'plotly.js';
 
 type PlotlyModule = typeof import('plotly.js');
 let plotly: Promise<PlotlyModule> | null = null;
-export const loadPlotly = () => (plotly ??= import('plotly.js-dist-min').then((m) => ((m as { default?: PlotlyModule }).default ?? m) as PlotlyModule));
+export const loadPlotly = () =>
+  (plotly ??= import('plotly.js-dist-min').then(
+    (m) => ((m as { default?: PlotlyModule }).default ?? m) as PlotlyModule,
+  ));
 
 const FLUSH_MS = 250;
 
 export const PLOT_FONT = { family: 'Inter, system-ui, sans-serif', size: 11, color: '#334155' };
-export const PLOT_COLORS = ['#e8552e', '#2a6bd1', '#16a34a', '#9333ea', '#ca8a04', '#0891b2', '#db2777', '#475569'];
+export const PLOT_COLORS = [
+  '#e8552e',
+  '#2a6bd1',
+  '#16a34a',
+  '#9333ea',
+  '#ca8a04',
+  '#0891b2',
+  '#db2777',
+  '#475569',
+];
 
 export function baseLayout(title: string, yTitle: string, logY: boolean): Partial<Layout> {
   return {
@@ -22,8 +34,21 @@ export function baseLayout(title: string, yTitle: string, logY: boolean): Partia
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     xaxis: { title: { text: 'step' }, gridcolor: '#e5e7eb', zeroline: false },
-    yaxis: { title: { text: yTitle }, type: logY ? 'log' : 'linear', gridcolor: '#e5e7eb', zeroline: false, exponentformat: 'power' },
-    legend: { orientation: 'h', y: -0.22, font: { ...PLOT_FONT, size: 10 } },
+    yaxis: {
+      title: { text: yTitle },
+      type: logY ? 'log' : 'linear',
+      gridcolor: '#e5e7eb',
+      zeroline: false,
+      exponentformat: 'power',
+    },
+    legend: {
+      orientation: 'h',
+      x: 1,
+      xanchor: 'right',
+      y: 1.0,
+      yanchor: 'bottom',
+      font: { ...PLOT_FONT, size: 10 },
+    },
     showlegend: true,
     uirevision: 'keep',
   };
@@ -70,7 +95,19 @@ export class LivePlot {
     if (fresh.length > 0) {
       const base = this.traces.size;
       fresh.forEach(([name], i) => this.traces.set(name, base + i));
-      const data = fresh.map(([name, p], i) => ({ type: 'scatter', mode: 'lines', name, x: p.x, y: p.y, line: { width: 1.6, color: PLOT_COLORS[(base + i) % PLOT_COLORS.length] }, ...p.style }) as Data);
+      const data = fresh.map(
+        ([name, p], i) =>
+          ({
+            type: 'scatter',
+            mode: 'lines+markers',
+            marker: { size: 4 },
+            name,
+            x: p.x,
+            y: p.y,
+            line: { width: 1.6, color: PLOT_COLORS[(base + i) % PLOT_COLORS.length] },
+            ...p.style,
+          }) as Data,
+      );
       this.enqueue((P) => P.addTraces(this.el, data));
     }
     if (old.length > 0) {
