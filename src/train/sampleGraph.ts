@@ -8,6 +8,7 @@ import { normalAt } from '../engine/cpu/philox.ts';
 import { odeSample } from '../methods/fm.ts';
 import { diagonal } from '../methods/flow.ts';
 import type { Method, VelocityFn } from '../methods/method.ts';
+import { resolveParams } from '../methods/index.ts';
 import { paramInputs } from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
 import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
@@ -78,5 +79,5 @@ export function teacherSampleGraph(method: Method, config: ExperimentConfig, n: 
 
 /** The method's hyperparameters with defaults filled (config.params checked against its schema). */
 export function resolvedParams(method: Method, config: ExperimentConfig): Record<string, unknown> {
-  return method.schema.parse(config.params) as Record<string, unknown>;
+  return resolveParams(method, config.params);
 }
