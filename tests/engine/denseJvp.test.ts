@@ -2,11 +2,18 @@ import { describe, it } from 'vitest';
 import { denseJvpCpu } from '../../src/engine/cpu/denseJvp.ts';
 import { binaryDispatch, unaryDispatch } from '../../src/engine/kernels/elementwise.ts';
 import { denseJvpDispatch } from '../../src/engine/kernels/denseJvp.ts';
-import { matmulDispatch } from '../../src/engine/kernels/matmul.ts';
+import { matmulDispatch, type MatmulTile } from '../../src/engine/kernels/matmul.ts';
 import type { EngineActivation } from '../../src/engine/activations.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
 
-async function check(batch: number, inF: number, outF: number, act: EngineActivation, seed: number) {
+async function check(
+  batch: number,
+  inF: number,
+  outF: number,
+  act: EngineActivation,
+  seed: number,
+  tile?: MatmulTile,
+) {
   const rt = await testRuntime();
   const x = randomArray(batch * inF, seed);
   const xDot = randomArray(batch * inF, seed + 1);
@@ -40,6 +47,7 @@ async function check(batch: number, inF: number, outF: number, act: EngineActiva
       inF,
       outF,
       act,
+      tile,
     }),
   ]);
   // unfused: pre = x W^T + b, t = xDot W^T, y = act(pre), yDot = act'(pre) * t
@@ -77,5 +85,16 @@ describe('denseJvp (fused primal + tangent) vs float64 and vs the unfused kernel
       [3, 2, 257],
     ])
       await check(batch, inF, outF, 'silu', seed++);
+  });
+
+  it('workgroup-memory tiles (the GPU default) on awkward shapes', async () => {
+    const tile: MatmulTile = { wgM: 16, wgN: 16, bk: 16, stage: true };
+    let seed = 950;
+    for (const [batch, inF, outF] of [
+      [1, 1, 1],
+      [2, 257, 2],
+      [257, 64, 255],
+    ])
+      await check(batch, inF, outF, 'gelu', seed++, tile);
   });
 });

@@ -3,7 +3,7 @@ import code from '../../../shaders/denseJvp.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, need } from './common.ts';
-import { chooseTile, type MatmulTile } from './matmul.ts';
+import { chooseTile, stagesByDefault, type MatmulTile } from './matmul.ts';
 
 export const DENSE_JVP = { name: 'denseJvp', code };
 
@@ -32,7 +32,7 @@ export interface DenseJvpArgs {
 export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
   const { batch, inF, outF } = args;
   // two A tiles share workgroup memory with one B tile: keep the matmul's tile but halve its depth if needed
-  const base = args.tile ?? chooseTile(batch, outF, inF, true);
+  const base = args.tile ?? chooseTile(batch, outF, inF, stagesByDefault(rt));
   const tile = { ...base };
   while (tile.bk > 1 && 16 * tile.bk * (2 * tile.wgM + tile.wgN) > 16384) tile.bk /= 2;
   const k = 'denseJvp';
@@ -51,6 +51,7 @@ export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
     WG_M: tile.wgM,
     WG_N: tile.wgN,
     BK: tile.bk,
+    STAGE: tile.stage,
   });
   const uniform = rt.uniform(new Uint32Array([batch, outF, inF, 0]));
   const label = `denseJvp ${batch}x${inF}->${outF} ${args.act}`;
