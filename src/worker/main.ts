@@ -7,6 +7,7 @@
 import { acquireGpu, NoAdapterError, type GpuContext } from '../engine/index.ts';
 import { viewBox, viewMatrix } from '../state/camera.ts';
 import type { ExperimentConfig } from '../train/config.ts';
+import type { PointSet, TrainingSession } from '../train/session.ts';
 import { DataPoints } from './dataPoints.ts';
 import type { FromWorker, ToWorker, ViewSettings } from './protocol.ts';
 import { Renderer } from './renderer.ts';
@@ -86,6 +87,16 @@ async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   raf(frame);
 }
 
+let dataCache: { session: TrainingSession; n: number; set: PointSet } | null = null;
+
+/** The session's data samples, drawn once per session and size; the dataset kernel's before a session exists. */
+function dataPoints(w: World, session: TrainingSession | null): PointSet {
+  const n = w.view.points;
+  if (!session) return w.data.points(w.config.dataset, w.config.seed, n);
+  if (dataCache?.session !== session || dataCache.n !== n) dataCache = { session, n, set: session.data(n) };
+  return dataCache.set;
+}
+
 let framesInFlight = 0;
 let animationStart = performance.now();
 /** Something on screen changed since the last frame: an idle page draws nothing and leaves the CPU alone. */
@@ -110,7 +121,7 @@ function frame(): void {
     const layers = sceneLayers({
       view: w.view,
       box,
-      data: () => w.data.points(w.config.dataset, w.config.seed, w.view.points),
+      data: () => dataPoints(w, session),
       session,
       tau: Math.min(1, tau),
       trained: (session?.step ?? 0) > 0,

@@ -25,7 +25,7 @@ const FIELD_GRID = 21;
 export interface SceneInput {
   view: ViewSettings;
   box: [number, number, number, number];
-  /** the data layer when no session exists */
+  /** the data layer: fresh samples once per session and size (a cloud that changed every frame would shimmer) */
   data: () => PointSet;
   session: TrainingSession | null;
   /** animation time in [0, 1] */
@@ -47,7 +47,7 @@ export function sceneLayers(s: SceneInput): Layer[] {
   if (view.data)
     layers.push({
       kind: 'points',
-      set: session ? session.data(view.points) : s.data(),
+      set: s.data(),
       color: COLORS.data,
       size,
     });
