@@ -14,6 +14,7 @@ import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
 import { listText } from './commands/list.ts';
+import { resultsCommand } from './results.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
@@ -53,6 +54,14 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .requiredOption('--batch <file>', 'safetensors with the batch: data, random.0, random.1, ... (docs/checking.md)')
     .option('--out <file>', 'write loss terms and grad.<parameter> tensors as safetensors')
     .action((o) => run(lossCommand(o)));
+
+  program
+    .command('results')
+    .description('train every method on 8gaussians, moons and checkerboard at the stated budget and write docs/results.md')
+    .option('--out <dir>', 'folder of results.md and results/*.png', 'docs')
+    .option('--methods <list>', 'only these methods (comma-separated)', (t: string) => t.split(','))
+    .option('--datasets <list>', 'only these datasets (comma-separated)', (t: string) => t.split(','))
+    .action((o) => run(resultsCommand(o)));
 
   program
     .command('list')

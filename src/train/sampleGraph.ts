@@ -56,7 +56,7 @@ export function modelSampleGraph(method: Method, config: ExperimentConfig, n: nu
   const r = method.sample(
     { params: resolvedParams(method, config), net: bindFlowMap(params, netOptions(config)), teacher: teacherVelocity(method, config, opts) },
     noise,
-    { steps, solver: config.teacher.solver },
+    { steps, solver: 'euler' }, // NFE k = k Euler steps for a velocity model (FM); flow maps ignore the solver
   );
   return { samples: r.samples, trajectory: r.trajectory, nfe: r.nfe };
 }
