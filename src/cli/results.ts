@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetInfo } from '../data/index.ts';
 import { acquireGpu, type GpuContext } from '../engine/index.ts';
+import { Runtime } from '../engine/runtime.ts';
 import { methodById } from '../methods/index.ts';
 import { resolveExperiment, type ExperimentConfig, type ExperimentInput } from '../train/config.ts';
 import { drive } from '../train/drive.ts';
@@ -47,9 +48,9 @@ export interface ResultRow {
   picture: string;
 }
 
-async function runOne(gpu: GpuContext, method: string, dataset: string, dir: string, log: (s: string) => void): Promise<ResultRow> {
+async function runOne(gpu: GpuContext, rt: Runtime, method: string, dataset: string, dir: string, log: (s: string) => void): Promise<ResultRow> {
   const config = resultConfig(method, dataset);
-  const session = await createSession(gpu, config, { method: methodById(method) });
+  const session = await createSession(gpu, config, { method: methodById(method), runtime: rt });
   try {
     const t0 = performance.now();
     let rate = 0;
@@ -117,10 +118,11 @@ export async function resultsCommand(opts: { out: string; methods?: string[]; da
   console.error(gpu.adapter.line);
   const t0 = performance.now();
   const rows: ResultRow[] = [];
+  const rt = new Runtime(gpu);
   try {
     for (const d of opts.datasets ?? RESULT_DATASETS) {
       for (const m of opts.methods ?? ['fm', 'meanflow', 'tvm', 'flowmap', 'freeflow']) {
-        rows.push(await runOne(gpu, m, d, picDir, (s) => console.error(s)));
+        rows.push(await runOne(gpu, rt, m, d, picDir, (s) => console.error(s)));
         const md = resultsMarkdown(rows, gpu.adapter.line, (performance.now() - t0) / 60000);
         writeFileSync(join(opts.out, 'results.md'), md + '\n'); // written after every run: a partial table survives an interruption
       }

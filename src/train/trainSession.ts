@@ -29,6 +29,11 @@ export interface SessionOptions {
   teacherLoaded?: boolean;
   /** Look up a method by id (the registry of src/methods). */
   method: Method;
+  /**
+   * A runtime to share between sessions on one device: its pipeline cache keeps compiled kernels, so a
+   * second session of the same shapes starts without compiling shaders again (tests, the results table).
+   */
+  runtime?: Runtime;
 }
 
 export interface Evaluation {
@@ -69,7 +74,7 @@ export class FlowSession implements TrainingSession {
     readonly method: Method,
     opts: Omit<SessionOptions, 'method'> = {},
   ) {
-    this.rt = new Runtime(gpu);
+    this.rt = opts.runtime ?? new Runtime(gpu);
     this.params = resolvedParams(method, config);
     this.plan = planStages(method, config, this.params, { teacherLoaded: opts.teacherLoaded });
     this.totalSteps = totalSteps(this.plan);
@@ -148,9 +153,7 @@ export class FlowSession implements TrainingSession {
   }
 
   private async nextStage(): Promise<void> {
-    const trained = networkValueNames(this.values).filter((n) => this.hasInput(n));
-    const read = await Promise.all(trained.map((n) => this.program.read(n)));
-    trained.forEach((n, i) => (this.values[n] = read[i]));
+    this.values = await this.readNetworks();
     this.startStage(this.stageIndex + 1);
   }
 
@@ -180,7 +183,7 @@ export class FlowSession implements TrainingSession {
     } else if (!this.diverged) {
       // a snapshot read before this finite read is known good
       if (this.pendingSnapshot && this.pendingSnapshot.step <= step) this.lastGood = this.pendingSnapshot;
-      if (snapshotDue) void this.snapshot(step);
+      if (snapshotDue) this.snapshot(step).catch((e: unknown) => console.error(`snapshot of the parameters failed: ${String(e)}`));
     }
     return {
       step,
@@ -195,17 +198,21 @@ export class FlowSession implements TrainingSession {
   private async snapshot(step: number): Promise<void> {
     this.lastSnapshotAt = performance.now();
     this.pendingSnapshot = null;
-    const names = networkValueNames(this.values);
-    const vals = await Promise.all(names.map((n) => this.program.read(n)));
-    const values: Record<string, Float32Array> = {};
-    names.forEach((n, i) => (values[n] = vals[i]));
+    const values = await this.readNetworks();
     this.pendingSnapshot = { step, values };
+  }
+
+  /** Every network tensor: read from the training program where it lives there, else the host copy. */
+  private async readNetworks(): Promise<Record<string, Float32Array>> {
+    const names = networkValueNames(this.values);
+    const vals = await Promise.all(names.map((n) => (this.hasInput(n) ? this.program.read(n) : Promise.resolve(this.values[n]))));
+    return Object.fromEntries(names.map((n, i) => [n, vals[i]]));
   }
 
   /** Puts the last good parameters back, zeroes the optimiser state; the session stays paused. */
   private async restoreLastGood(): Promise<void> {
     const good = this.lastGood?.values ?? this.values;
-    for (const [name, v] of Object.entries(good)) this.program.write(name, v);
+    for (const [name, v] of Object.entries(good)) if (this.hasInput(name)) this.program.write(name, v);
     for (const [name, shape] of Object.entries(this.graph.zeroState)) this.program.write(name, new Float32Array(shape.reduce((a, d) => a * d, 1)));
     this.prevAcc = null;
   }
@@ -299,10 +306,7 @@ export class FlowSession implements TrainingSession {
   async parameters(): Promise<Map<string, Float32Array>> {
     if (this.transition) await this.transition;
     if (this.diverged && this.lastGood) return new Map(Object.entries(this.lastGood.values));
-    const names = networkValueNames(this.values);
-    const out = new Map<string, Float32Array>();
-    for (const n of names) out.set(n, this.hasInput(n) ? await this.program.read(n) : this.values[n]);
-    return out;
+    return new Map(Object.entries(await this.readNetworks()));
   }
 
   dispose(): void {

@@ -15,6 +15,9 @@ import { sampleReference } from '../../src/data/index.ts';
 import { samplingNoise } from '../../src/train/sampleGraph.ts';
 import { createSession } from '../../src/train/trainSession.ts';
 import { testGpu } from '../gpu.ts';
+import { Runtime } from '../../src/engine/runtime.ts';
+
+let shared: Runtime | undefined;
 
 const N = 2000;
 
@@ -46,7 +49,8 @@ describe('methods trained on the GPU beat one-step Flow Matching by far', () => 
     it(`${c.name}: 1-NFE samples within reach of the floor`, async () => {
       const gpu = await testGpu();
       const config = resolveExperiment({ ...c.config, train: { ...base.train, steps: c.steps } });
-      const session = await createSession(gpu, config, { method: methodById(config.method) });
+      shared ??= new Runtime(gpu);
+      const session = await createSession(gpu, config, { method: methodById(config.method), runtime: shared });
       try {
         await drive(session, { until: session.totalSteps });
         const ev = await session.evaluate(N, [1], false);
@@ -64,7 +68,8 @@ describe('methods trained on the GPU beat one-step Flow Matching by far', () => 
   it('Flow Matching: its 100-step ODE samples reach the floor while its one Euler step blurs', async () => {
     const gpu = await testGpu();
     const config = resolveExperiment({ ...base, method: 'fm', train: { ...base.train, steps: 800 } });
-    const session = await createSession(gpu, config, { method: methodById('fm') });
+    shared ??= new Runtime(gpu);
+    const session = await createSession(gpu, config, { method: methodById('fm'), runtime: shared });
     try {
       await drive(session, { until: session.totalSteps });
       const ev = await session.evaluate(N, [1], true);
