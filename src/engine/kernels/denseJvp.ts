@@ -1,11 +1,25 @@
 /** The fused forward-mode dense layer (shaders/denseJvp.wgsl): primal and tangent in one pass over W. */
 import code from '../../../shaders/denseJvp.wgsl?raw';
+import rowsCode from '../../../shaders/denseJvpRows.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, need } from './common.ts';
-import { chooseTile, stagesByDefault, type MatmulTile } from './matmul.ts';
+import { chooseTile, stagesByDefault, type MatmulTile, type RowsBlock } from './matmul.ts';
 
 export const DENSE_JVP = { name: 'denseJvp', code };
+
+/** The row-broadcast denseJvp's source for a register block (array sizes must be WGSL constants). */
+export function denseJvpRowsKernel(rows: number, groups: number) {
+  const src = rowsCode
+    .replace(/const ROWS: u32 = \d+u;/, `const ROWS: u32 = ${rows}u;`)
+    .replace(/const GROUPS: u32 = \d+u;/, `const GROUPS: u32 = ${groups}u;`);
+  return { name: `denseJvpRows_r${rows}g${groups}`, code: src };
+}
+
+/** Two accumulators per output (primal and tangent): half the matmul's rows keep the same registers. */
+export function denseJvpRows(block: RowsBlock): RowsBlock {
+  return { ...block, rows: Math.max(1, block.rows / 2) };
+}
 
 export interface DenseJvpArgs {
   /** [batch, inF] */
@@ -45,21 +59,26 @@ export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
     need(k, 'yDot', args.yDot, batch * outF),
     args.pre ? need(k, 'pre', args.pre, batch * outF) : rt.placeholder(0),
   ];
-  const pipeline = rt.pipeline(DENSE_JVP, 7, true, {
-    ACT: ACTIVATION_IDS[args.act],
-    WRITE_PRE: Boolean(args.pre),
-    WG_M: tile.wgM,
-    WG_N: tile.wgN,
-    BK: tile.bk,
-    STAGE: tile.stage,
-  });
+  const rows = tile.stage || !tile.rows ? undefined : args.tile ? tile.rows : denseJvpRows(tile.rows);
+  const epilogue = { ACT: ACTIVATION_IDS[args.act], WRITE_PRE: Boolean(args.pre) };
+  const pipeline = rows
+    ? rt.pipeline(denseJvpRowsKernel(rows.rows, rows.groups), 7, true, { ...epilogue, WG: rows.wg })
+    : rt.pipeline(DENSE_JVP, 7, true, {
+        ...epilogue,
+        WG_M: tile.wgM,
+        WG_N: tile.wgN,
+        BK: tile.bk,
+        STAGE: tile.stage,
+      });
   const uniform = rt.uniform(new Uint32Array([batch, outF, inF, 0]));
   const label = `denseJvp ${batch}x${inF}->${outF} ${args.act}`;
   return {
     label,
     pipeline,
     bindGroup: rt.bindGroup(label, pipeline, views, uniform),
-    workgroups: [ceilDiv(outF, 4 * tile.wgN), ceilDiv(batch, 4 * tile.wgM), 1],
+    workgroups: rows
+      ? [ceilDiv(outF, 4 * rows.groups * rows.wg), ceilDiv(batch, rows.rows), 1]
+      : [ceilDiv(outF, 4 * tile.wgN), ceilDiv(batch, 4 * tile.wgM), 1],
     uniform,
   };
 }

@@ -1,6 +1,7 @@
 /** The tiled matmul with its fused epilogue (shaders/matmul.wgsl) and the naive one for the benchmark. */
 import code from '../../../shaders/matmul.wgsl?raw';
 import naiveCode from '../../../shaders/matmulNaive.wgsl?raw';
+import rowsCode from '../../../shaders/matmulRows.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, need, nextPow2 } from './common.ts';
@@ -15,6 +16,38 @@ export interface MatmulTile {
   bk: number;
   /** Stage K slices in workgroup memory (GPUs) or read operands directly (CPU drivers). */
   stage: boolean;
+  /**
+   * Direct loads only: run shaders/matmulRows.wgsl instead, where a workgroup owns `rows` rows of C
+   * and `wg` invocations along N compute `groups` x 4 columns each (wgM, wgN and bk are then unused).
+   */
+  rows?: RowsBlock;
+}
+
+/** The register block of the row-broadcast kernel: rows x (4 groups) outputs per invocation. */
+export interface RowsBlock {
+  rows: number;
+  groups: number;
+  wg: number;
+}
+
+/** The row-broadcast kernel's source for a register block (array sizes must be WGSL constants). */
+export function rowsKernel(rows: number, groups: number) {
+  const code = rowsCode
+    .replace(/const ROWS: u32 = \d+u;/, `const ROWS: u32 = ${rows}u;`)
+    .replace(/const GROUPS: u32 = \d+u;/, `const GROUPS: u32 = ${groups}u;`);
+  return { name: `matmulRows_r${rows}g${groups}`, code };
+}
+
+/**
+ * The row-broadcast block for an output of N columns: 16 rows x 8 columns per invocation where N
+ * fills it (measured fastest on lavapipe at 1024x256x256 in all layouts), fewer columns when N is
+ * narrow. Below 16 columns the register-blocked direct kernel keeps lanes busier.
+ */
+export function chooseRows(n: number): RowsBlock | undefined {
+  if (n < 16) return undefined;
+  const groups = n >= 64 ? 2 : 1;
+  const wg = Math.min(64, nextPow2(ceilDiv(n, 4 * groups)));
+  return { rows: 16, groups, wg };
 }
 
 export interface MatmulArgs {
@@ -54,7 +87,8 @@ export function chooseTile(m: number, n: number, k: number, stage = true): Matmu
   // Give narrow outputs more rows (or columns) per workgroup, within 256 threads and 16 KiB of tiles.
   while (wgM * wgN < 256 && wgM < 64 && 4 * wgM < m && bk * 4 * (2 * wgM + wgN) * 4 <= 16384) wgM *= 2;
   while (wgM * wgN < 256 && wgN < 64 && 4 * wgN < n && bk * 4 * (wgM + 2 * wgN) * 4 <= 16384) wgN *= 2;
-  return { wgM, wgN, bk, stage };
+  const rows = stage ? undefined : chooseRows(n);
+  return rows ? { wgM, wgN, bk, stage, rows } : { wgM, wgN, bk, stage };
 }
 
 /** Workgroup-memory staging pays on GPUs; on CPU drivers (lavapipe, SwiftShader) direct loads win. */
@@ -72,7 +106,7 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
   if (args.pre) need('matmul', 'pre', args.pre, m * n);
   if (args.gate) need('matmul', 'gate', args.gate.p, m * k);
   if (args.rowsum) need('matmul', 'rowsum', args.rowsum, m);
-  const pipeline = rt.pipeline(MATMUL, 7, true, {
+  const epilogue = {
     TRANS_A: tA,
     TRANS_B: tB,
     HAS_BIAS: Boolean(args.bias),
@@ -82,11 +116,17 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
     GATE_ACT: ACTIVATION_IDS[args.gate?.act ?? 'identity'],
     ROWSUM: Boolean(args.rowsum),
     ACCUMULATE: Boolean(args.accumulate),
-    WG_M: tile.wgM,
-    WG_N: tile.wgN,
-    BK: tile.bk,
-    STAGE: tile.stage,
-  });
+  };
+  const rows = tile.stage ? undefined : tile.rows;
+  const pipeline = rows
+    ? rt.pipeline(rowsKernel(rows.rows, rows.groups), 7, true, { ...epilogue, WG: rows.wg })
+    : rt.pipeline(MATMUL, 7, true, {
+        ...epilogue,
+        WG_M: tile.wgM,
+        WG_N: tile.wgN,
+        BK: tile.bk,
+        STAGE: tile.stage,
+      });
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const ph = (i: number) => rt.placeholder(i);
   const views = [
@@ -103,7 +143,9 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
     label,
     pipeline,
     bindGroup: rt.bindGroup(label, pipeline, views, uniform),
-    workgroups: [ceilDiv(n, 4 * tile.wgN), ceilDiv(m, 4 * tile.wgM), 1],
+    workgroups: rows
+      ? [ceilDiv(n, 4 * rows.groups * rows.wg), ceilDiv(m, rows.rows), 1]
+      : [ceilDiv(n, 4 * tile.wgN), ceilDiv(m, 4 * tile.wgM), 1],
     uniform,
   };
 }
