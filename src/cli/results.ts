@@ -20,7 +20,7 @@ export const RESULT_DATASETS = ['8gaussians', 'moons', 'checkerboard'] as const;
 export const RESULT_NFES = [1, 2, 4, 8];
 
 /** The stated budget: one network size, batch and step count for every method. */
-export const BUDGET = { width: 128, depth: 3, batch: 512, steps: 3000, teacherSteps: 3000, lr: 2e-3, ema: 0.995, samples: 8192 } as const;
+export const BUDGET = { width: 96, depth: 3, batch: 384, steps: 2000, teacherSteps: 2000, lr: 2e-3, ema: 0.995, samples: 8192 } as const;
 
 /** Each method's recipe at the budget (official hyperparameters from the method's defaults). */
 export function resultConfig(method: string, dataset: string): ExperimentConfig {

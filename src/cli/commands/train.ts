@@ -37,8 +37,15 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     const bar = progressBar(session.totalSteps, flags.quiet);
     const t0 = performance.now();
     let last: StepSummary | undefined;
+    let first: { t: number; step: number } | undefined; // the first read-back includes the shaders' compilation
     try {
-      last = await drive(session, { until: session.totalSteps, onSummary: (s) => bar.update(s) });
+      last = await drive(session, {
+        until: session.totalSteps,
+        onSummary: (s) => {
+          first ??= { t: performance.now(), step: s.step };
+          bar.update(s);
+        },
+      });
     } catch (e) {
       bar.stop();
       if (!(e instanceof DivergedError)) throw e;
@@ -50,6 +57,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     }
     bar.stop();
     const seconds = (performance.now() - t0) / 1000;
+    const steady = first && session.totalSteps > first.step ? (session.totalSteps - first.step) / ((performance.now() - first.t) / 1000) : session.totalSteps / seconds;
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
     console.log(textTable(reportRows(ev.report)));
     const params = await session.parameters();
@@ -65,7 +73,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         adapter: gpu.adapter.line,
         steps: session.totalSteps,
         seconds,
-        stepsPerSecond: session.totalSteps / seconds,
+        stepsPerSecond: steady,
         dispatchesPerStep: session.dispatchesPerStep,
         stages: session.plan.map((p) => ({ name: p.stage.name, steps: p.steps })),
         finalLosses: last?.losses ?? {},
@@ -73,7 +81,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       }),
     );
     const files = writeSamples(flags.out, config.dataset, ev.data, ev.sets, CSV_NFES);
-    console.error(`${session.totalSteps} steps in ${seconds.toFixed(1)} s (${(session.totalSteps / seconds).toFixed(1)} steps/s). Wrote ${['checkpoint.safetensors', 'metrics.json', ...files].map((f) => join(flags.out, f)).join(', ')}`);
+    console.error(`${session.totalSteps} steps in ${seconds.toFixed(1)} s (${steady.toFixed(1)} steps/s after the first read-back). Wrote ${['checkpoint.safetensors', 'metrics.json', ...files].map((f) => join(flags.out, f)).join(', ')}`);
     return 0;
   } finally {
     session.dispose();
