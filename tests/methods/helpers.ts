@@ -15,6 +15,8 @@ import {
   sub,
   type Tensor,
 } from '../../src/autodiff/index.ts';
+import { eightGaussians } from '../../src/data/index.ts';
+import { gmmVelocityGraph } from '../../src/nn/gmmVelocity.ts';
 import {
   streamCounter,
   type FlowMapFn,
@@ -67,6 +69,8 @@ export interface ContextOptions<P> {
   teacher?: VelocityFn | null;
   /** Data: a dataset name sampled on the executor, a fixed graph tensor, or none. */
   data?: string | Tensor | null;
+  /** First Philox stream of the context's random leaves (default 1; stream 0 is the data). */
+  firstStream?: number;
 }
 
 export function lossContext<P>(o: ContextOptions<P>): LossContext<P> {
@@ -81,7 +85,7 @@ export function lossContext<P>(o: ContextOptions<P>): LossContext<P> {
     batch: o.batch,
     dim: 2,
     data,
-    random: streamCounter(1),
+    random: streamCounter(o.firstStream ?? 1),
     nets: o.nets ?? {},
     condNets: {},
     teacher: o.teacher ?? null,
@@ -162,3 +166,6 @@ export function finiteDifference(
   };
   return (at(h) - at(-h)) / (2 * h);
 }
+
+/** The analytic teacher of the 8-gaussians dataset: its exact velocity as a graph (src/nn/gmmVelocity.ts). */
+export const eightGaussiansTeacher: VelocityFn = (z, t) => gmmVelocityGraph(eightGaussians(), z, t);

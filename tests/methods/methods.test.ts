@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { grad, input } from '../../src/autodiff/index.ts';
-import { eightGaussians } from '../../src/data/index.ts';
 import {
   defaultParams,
   METHODS,
@@ -11,10 +10,8 @@ import {
   type Method,
   type OptimizerGroup,
 } from '../../src/methods/index.ts';
-import { analyticTeacher } from '../../src/train/analyticTeacher.ts';
 import { lossContext, run, testNet, type TestNet } from './helpers.ts';
-
-const teacher = analyticTeacher(eightGaussians());
+import { eightGaussiansTeacher } from './helpers.ts';
 
 /** Every variant worth building: the defaults plus the options that change the graph. */
 const VARIANTS: Record<string, Record<string, unknown>[]> = {
@@ -52,14 +49,14 @@ describe('every method builds a loss graph with finite loss and non-zero gradien
       it(`${method.id} ${JSON.stringify(raw)}`, () => {
         const nets: Record<string, TestNet> = {};
         Object.keys(method.networks).forEach((name, k) => (nets[name] = testNet(`${name}.`, 100 + k)));
-        const feeds = Object.assign({}, teacher.feeds, ...Object.values(nets).map((n) => n.feeds));
+        const feeds = Object.assign({}, ...Object.values(nets).map((n) => n.feeds));
         for (const { stage, group } of groupsOf(method)) {
           if ((group.updatesPerStep?.(params) ?? 1) === 0) continue;
           const ctx = lossContext({
             params,
             batch: 24,
             nets: Object.fromEntries(Object.entries(nets).map(([k, n]) => [k, n.fn])),
-            teacher: stage.name === 'teacher' || !method.needsTeacher(params) ? null : teacher.velocity,
+            teacher: stage.name === 'teacher' || !method.needsTeacher(params) ? null : eightGaussiansTeacher,
             data: (stage.usesData ?? method.usesData) ? '8gaussians' : null,
           });
           const loss = group.buildLoss(ctx);
