@@ -7,6 +7,7 @@ import type { CompiledStep } from '../autodiff/compile.ts';
 import type { GpuContext } from '../engine/device.ts';
 import { Runtime } from '../engine/runtime.ts';
 import type { Method } from '../methods/method.ts';
+import { methodById } from '../methods/index.ts';
 import { analyticTeacherFor, type AnalyticTeacher } from './analyticTeacher.ts';
 import type { ExperimentConfig } from './config.ts';
 import { DivergedError } from './errors.ts';
@@ -27,8 +28,8 @@ export interface SessionOptions {
   initial?: Record<string, ArrayLike<number>>;
   /** The teacher's parameters are in `initial`: its stage is skipped. */
   teacherLoaded?: boolean;
-  /** Look up a method by id (the registry of src/methods). */
-  method: Method;
+  /** The method object; by default the registry's method of `config.method`. */
+  method?: Method;
   /**
    * A runtime to share between sessions on one device: its pipeline cache keeps compiled kernels, so a
    * second session of the same shapes starts without compiling shaders again (tests, the results table).
@@ -315,8 +316,8 @@ export class FlowSession implements TrainingSession {
   }
 }
 
-export async function createSession(gpu: GpuContext, config: ExperimentConfig, opts: SessionOptions): Promise<FlowSession> {
-  const s = new FlowSession(gpu, config, opts.method, opts);
+export async function createSession(gpu: GpuContext, config: ExperimentConfig, opts: SessionOptions = {}): Promise<FlowSession> {
+  const s = new FlowSession(gpu, config, opts.method ?? methodById(config.method), opts);
   await s.rt.ready();
   return s;
 }
