@@ -18,10 +18,10 @@ const STEPS_PER_FRAME = {
   label: 'steps per frame',
   help: 'training steps recorded per drawn frame',
   min: 1,
-  max: 64,
+  max: 256,
   step: 1,
   int: true,
-  log: false,
+  log: true,
   default: 4,
 } as const;
 

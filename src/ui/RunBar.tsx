@@ -10,6 +10,11 @@ export function RunBar() {
   const training = usePlayground((s) => s.gpu.training);
   const ready = usePlayground((s) => s.gpu.phase === 'ready');
   const withTeacher = usePlayground((s) => hasTeacher(s.config));
+  const trainedTeacher = usePlayground((s) => s.config.teacher.source === 'train');
+  const teacherSteps = usePlayground((s) => s.config.teacher.steps);
+  const studentSteps = usePlayground((s) => s.config.train.steps);
+  const twoStages = withTeacher && trainedTeacher;
+  const total = twoStages ? teacherSteps + studentSteps : studentSteps;
   const { play, pause, step: stepOnce, reset } = store.getState();
   const note = usePlayground((s) => s.gpu.trainingNote);
   return (
@@ -56,10 +61,23 @@ export function RunBar() {
             {step.toLocaleString('en-US')}
           </span>
         </span>
+        <span className="metric total">
+          <span className="label">of</span>
+          <span className="value muted">{total.toLocaleString('en-US')}</span>
+        </span>
         {withTeacher && (
-          <span className="metric">
+          <span
+            className="metric"
+            title={
+              twoStages
+                ? 'a Flow Matching teacher trains first (stage 1), then the student learns from it (stage 2)'
+                : "the teacher is the data's exact velocity: only the student trains"
+            }
+          >
             <span className="label">stage</span>
-            <span className={`value stage ${stage}`}>{stage}</span>
+            <span className={`value stage-name ${stage}`} data-testid="stage">
+              {twoStages ? `${stage === 'teacher' ? '1' : '2'}/2 ${stage}` : 'student (exact teacher)'}
+            </span>
           </span>
         )}
         <span className="metric">

@@ -63,6 +63,7 @@ export function ViewControls() {
             label="teacher paths"
             value={view.teacherPaths}
             onChange={(v) => set({ teacherPaths: v })}
+            testId="show-teacher-paths"
             help="the teacher's ODE paths from the same noise"
           />
         )}

@@ -5,14 +5,33 @@
  */
 import type { GpuContext } from '../engine/device.ts';
 import type { ExperimentConfig } from '../train/config.ts';
-import type { TrainingSession } from '../train/session.ts';
+import type { QualityReport, TrainingSession } from '../train/session.ts';
 import type { FromWorker } from './protocol.ts';
 import type { CreateSession } from './sessionFactory.ts';
 
 const SUMMARY_EVERY_MS = 250;
 const QUALITY_EVERY_MS = 3000;
-const QUALITY_SAMPLES = 2048;
+/** A report costs CPU time in this worker (O(n^2) metrics): wait this many times its cost before the next. */
+const QUALITY_COST_RATIO = 5;
+/** Samples per quality report: the metrics are O(n^2) on the CPU (1024: about 0.5 s on a laptop core). */
+const QUALITY_SAMPLES = 1024;
 const REBUILD_DELAY_MS = 250;
+
+/** Sliced W2 beyond which one-step samples have left the picture (every dataset lies within about +-4). */
+const RUNAWAY_SW2 = 10;
+
+/** Why a quality report shows a diverged model (samples far off or not finite), or null. */
+export function runawaySamples(report: QualityReport): string | null {
+  const sw2 = report.metrics.sw2?.['1'];
+  const nonFinite = report.metrics.nonFinite?.['1'] ?? 0;
+  if (nonFinite > 0.01) return `${(100 * nonFinite).toFixed(0)} % of the one-step samples are not finite`;
+  if (sw2 !== undefined && !(sw2 <= RUNAWAY_SW2))
+    return `the one-step samples flew off (sliced W2 ${sw2.toPrecision(3)} from the data, whose picture spans about ±4)`;
+  return null;
+}
+
+/** The engine's session says when every stage has run its steps (not part of the TrainingSession contract). */
+const isDone = (s: TrainingSession): boolean => (s as { done?: unknown }).done === true;
 
 export class Training {
   session: TrainingSession | null = null;
@@ -26,6 +45,7 @@ export class Training {
   private lastSummary = 0;
   private lastQuality = 0;
   private qualityStep = -1;
+  private qualityCostMs = 0;
   private stepsPerSecond = 0;
   private draws: number[] = [];
   private fresh = false;
@@ -97,9 +117,19 @@ export class Training {
     if (!s) return false;
     const fresh = this.fresh;
     this.fresh = false;
-    const k = (this.running ? this.stepsPerFrame : 0) + this.queuedSteps;
-    this.queuedSteps = 0;
+    // while a quality report samples the model, no steps are queued ahead of its read-backs
+    const k = this.qualityInFlight ? 0 : (this.running ? this.stepsPerFrame : 0) + this.queuedSteps;
+    if (!this.qualityInFlight) this.queuedSteps = 0;
     if (k > 0) s.run(k);
+    if (this.running && isDone(s)) {
+      // every stage ran its steps: stop, and let the paused model get its final quality report
+      this.pause();
+      this.post({
+        type: 'notice',
+        level: 'info',
+        text: `Training finished after ${s.step.toLocaleString('en-US')} steps. To train longer, raise "training steps" (a new run starts).`,
+      });
+    }
     if ((k > 0 || this.running) && now - this.lastSummary >= SUMMARY_EVERY_MS && !this.summaryInFlight) {
       this.lastSummary = now;
       this.readSummary(s);
@@ -107,7 +137,7 @@ export class Training {
     if (
       s.step > 0 &&
       s.step !== this.qualityStep &&
-      now - this.lastQuality >= QUALITY_EVERY_MS &&
+      now - this.lastQuality >= Math.max(QUALITY_EVERY_MS, QUALITY_COST_RATIO * this.qualityCostMs) &&
       !this.qualityInFlight
     ) {
       this.lastQuality = now;
@@ -137,16 +167,33 @@ export class Training {
   private readQuality(s: TrainingSession): void {
     this.qualityInFlight = true;
     this.qualityStep = s.step;
+    const t0 = performance.now();
     s.quality(QUALITY_SAMPLES).then(
       (report) => {
         this.qualityInFlight = false;
-        if (s === this.session) this.post({ type: 'quality', report });
+        this.qualityCostMs = performance.now() - t0;
+        this.lastQuality = performance.now();
+        if (s !== this.session) return;
+        this.post({ type: 'quality', report });
+        const why = runawaySamples(report);
+        if (why && this.running) this.diverge(s, why);
       },
       (e: unknown) => {
         this.qualityInFlight = false;
         this.fail(e);
       },
     );
+  }
+
+  /** A run whose numbers stay finite but whose samples fly off: paused with a message; the config is kept. */
+  private diverge(s: TrainingSession, why: string): void {
+    this.running = false;
+    this.post({
+      type: 'notice',
+      level: 'warning',
+      text: `Training diverged at step ${s.step.toLocaleString('en-US')}: ${why}. Training is paused and the experiment is kept: lower the learning rate (now ${s.config.train.lr}) and press reset.`,
+    });
+    this.postStatus();
   }
 
   private fail(e: unknown): void {

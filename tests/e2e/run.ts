@@ -3,10 +3,10 @@
  * WebGPU on SwiftShader). dist/ is served under a sub-path. Screenshots go to test-artifacts/e2e/.
  * Ends with `e2e: N passed, M failed` and a non-zero exit code on failure.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launch, mainThreadFps } from './browser.ts';
 import { decodeExperiment } from '../../src/state/url.ts';
 import { inkFraction, inkGrid, PNG, type Region } from './pixels.ts';
 import { serveStatic } from './server.ts';
@@ -14,15 +14,6 @@ import { serveStatic } from './server.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
 const BACKGROUND: [number, number, number] = [251, 251, 249];
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 interface Result {
   name: string;
@@ -47,18 +38,6 @@ async function check(name: string, body: () => Promise<string | void>): Promise<
 
 function assert(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Error(message);
-}
-
-/** A fresh profile each launch (a persistent context on a new temporary user-data-dir). */
-async function launch(webgpu: boolean): Promise<{ browser: BrowserContext; profile: string }> {
-  const profile = await mkdtemp(join(tmpdir(), 'flowmap-e2e-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [...(webgpu ? ['--enable-unsafe-webgpu'] : []), ...FLAGS],
-    viewport: { width: 1280, height: 1000 },
-    deviceScaleFactor: 1,
-  });
-  return { browser, profile };
 }
 
 async function openPage(browser: BrowserContext, url: string): Promise<Page> {
@@ -95,19 +74,6 @@ async function canvasInk(page: Page, file: string): Promise<{ ink: number; grid:
     const ink = inkFraction(png, region, BACKGROUND);
     if (ink > 0.01 || Date.now() > deadline) return { ink, grid: inkGrid(png, region, BACKGROUND) };
   }
-}
-
-/**
- * Frames per second of the main thread over `ms`, counted with requestAnimationFrame. The page functions are
- * strings: the TypeScript loader would otherwise wrap them in helpers that do not exist in the page.
- */
-async function mainThreadFps(page: Page, ms: number): Promise<number> {
-  return page.evaluate(`new Promise((done) => {
-    let frames = 0;
-    const t0 = performance.now();
-    const tick = (t) => { frames++; if (t - t0 < ${ms}) requestAnimationFrame(tick); else done((frames * 1000) / (t - t0)); };
-    requestAnimationFrame(tick);
-  })`) as Promise<number>;
 }
 
 /** The y values of the first trace of the loss plot (plotly keeps them on the element). */

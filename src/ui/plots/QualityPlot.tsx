@@ -15,7 +15,7 @@ export function pickMetric(metrics: Record<string, unknown>): string | undefined
 export function QualityPlot() {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const layout = baseLayout('sample quality', 'distance to data', true);
+    const layout = baseLayout('sample quality', 'sliced W2 to data', true);
     const plot = new LivePlot(ref.current!, layout);
     let floor: number | undefined;
     const unsubscribe = store.subscribe((s, prev) => {
@@ -29,7 +29,7 @@ export function QualityPlot() {
       if (!metric) return;
       for (const [nfe, value] of Object.entries(report.metrics[metric])) {
         plot.append(
-          nfe === 'teacher' ? `${metric} teacher` : `${metric} NFE ${nfe}`,
+          nfe === 'teacher' ? 'teacher' : `NFE ${nfe}`,
           report.step,
           value,
           nfe === 'teacher' ? { line: { dash: 'dot', color: '#2a6bd1', width: 1.4 } } : {},

@@ -30,7 +30,7 @@ export function baseLayout(title: string, yTitle: string, logY: boolean): Partia
   return {
     title: { text: title, font: { ...PLOT_FONT, size: 12 }, x: 0.02, xanchor: 'left' },
     font: PLOT_FONT,
-    margin: { l: 48, r: 12, t: 30, b: 34 },
+    margin: { l: 48, r: 12, t: 30, b: 64 },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     xaxis: { title: { text: 'step' }, gridcolor: '#e5e7eb', zeroline: false },
@@ -41,12 +41,13 @@ export function baseLayout(title: string, yTitle: string, logY: boolean): Partia
       zeroline: false,
       exponentformat: 'power',
     },
+    // below the x axis title, so that the entries never cover the chart or its title
     legend: {
       orientation: 'h',
-      x: 1,
-      xanchor: 'right',
-      y: 1.0,
-      yanchor: 'bottom',
+      x: 0,
+      xanchor: 'left',
+      y: -0.3,
+      yanchor: 'top',
       font: { ...PLOT_FONT, size: 10 },
     },
     showlegend: true,

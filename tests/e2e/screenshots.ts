@@ -1,0 +1,126 @@
+/**
+ * Screenshots of the playground for the README (`npm run screenshots`): builds nothing itself (the npm script
+ * builds first), serves dist/, and for each shot opens its link in headless Chromium, sets the view, plays
+ * until the sample-quality metric at the shot's NFE is near the data floor or the run's step budget is spent
+ * (or a time cap), pauses, waits for the paused model's quality report, and saves the page to
+ * docs/screenshots/<name>.png. `SHOTS=a,b` takes only those; `SHOT_MAX_S` caps each shot's training time.
+ */
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launch, stepCount } from './browser.ts';
+import { serveStatic } from './server.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'docs/screenshots');
+
+interface Shot {
+  name: string;
+  /** the experiment link; `steps=` is the step budget */
+  hash: string;
+  /** NFE button to press; the quality metric is watched at this NFE */
+  nfe: '1' | '2' | '4' | '8';
+  /** view toggles to switch on (test ids) */
+  show: string[];
+  /** stop when the metric is within this factor of the data floor */
+  nearFloor: number;
+}
+
+export const SHOTS: Shot[] = [
+  {
+    name: 'meanflow-8gaussians-1nfe',
+    hash: 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=64&depth=2&batch=256&lr=0.004&steps=8000',
+    nfe: '1',
+    show: [],
+    nearFloor: 1.5,
+  },
+  {
+    name: 'fm-checkerboard-paths',
+    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=64&depth=3&batch=256&lr=0.003&steps=5000',
+    nfe: '8',
+    show: ['show-paths'],
+    nearFloor: 1.3,
+  },
+  {
+    name: 'freeflow-8gaussians-field',
+    hash: 'v=1&dataset=8gaussians&method=freeflow&seed=2&width=64&depth=2&batch=256&lr=0.003&steps=4000&teacher=analytic',
+    nfe: '1',
+    show: ['show-field'],
+    nearFloor: 1.5,
+  },
+];
+
+/** The latest value of the quality plot's line for `nfe`, its step, and the data floor (null before a report). */
+async function quality(page: Page, nfe: string): Promise<{ step: number; value: number; floor: number } | null> {
+  return page.evaluate(`(() => {
+    const el = document.querySelector('[data-testid=quality-plot]');
+    const trace = (el?.data ?? []).find((t) => /^NFE ${nfe}$/.test(t.name ?? ''));
+    const floor = el?.layout?.shapes?.[0]?.y0;
+    if (!trace || !trace.y.length || floor === undefined) return null;
+    return { step: trace.x[trace.x.length - 1], value: trace.y[trace.y.length - 1], floor };
+  })()`) as Promise<{ step: number; value: number; floor: number } | null>;
+}
+
+async function take(page: Page, base: string, shot: Shot, maxMs: number): Promise<string> {
+  await page.goto(`${base}#${shot.hash}`);
+  await page.waitForSelector('[data-testid=adapter]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=quality-plot].js-plotly-plot', { timeout: 60_000 });
+  await page.locator('[data-testid=steps-per-frame]').fill('1000'); // the most steps per frame
+  await page.locator(`[data-testid=nfe-${shot.nfe}]`).click();
+  for (const id of shot.show) await page.locator(`[data-testid=${id}]`).locator('xpath=..').click(); // its label
+  await page.locator('[data-testid=play]').click();
+  const budget = Number(/(?:^|&)steps=(\d+)/.exec(shot.hash)?.[1] ?? Infinity);
+  const t0 = Date.now();
+  let why = 'time cap';
+  for (;;) {
+    await page.waitForTimeout(3000);
+    const step = await stepCount(page);
+    const q = await quality(page, shot.nfe);
+    const line = q ? `sw2 ${q.value.toFixed(3)} (floor ${q.floor.toFixed(3)}) at step ${q.step}` : 'no report yet';
+    console.log(`  ${shot.name}: step ${step}, ${line}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    if (step >= budget) {
+      why = 'step budget';
+      break;
+    }
+    if (q && q.value <= shot.nearFloor * q.floor) {
+      why = 'near the data floor';
+      break;
+    }
+    if (Date.now() - t0 > maxMs) break;
+  }
+  if ((await page.locator('[data-testid=pause]').count()) > 0) await page.locator('[data-testid=pause]').click();
+  const final = await stepCount(page);
+  // the paused model's own quality report, so that the plots end where the picture is
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline && ((await quality(page, shot.nfe))?.step ?? -1) < final)
+    await page.waitForTimeout(1000);
+  await page.waitForTimeout(2000); // a drawn frame of the paused model
+  const row = await page.locator('.plot-row').boundingBox();
+  const file = join(OUT, `${shot.name}.png`);
+  for (const close of await page.locator('.notice button').all()) await close.click(); // the finished-run notice
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil((row?.y ?? 0) + (row?.height ?? 1000) + 16) } });
+  const q = await quality(page, shot.nfe);
+  return `${file}: ${final} steps (${why}); sw2 at NFE ${shot.nfe} ${q?.value.toFixed(3)}, floor ${q?.floor.toFixed(3)}`;
+}
+
+async function main(): Promise<void> {
+  const only = process.env.SHOTS?.split(',');
+  const maxMs = 1000 * Number(process.env.SHOT_MAX_S ?? 240);
+  const server = await serveStatic(join(ROOT, 'dist'), '/lab/');
+  const { browser, profile } = await launch(true, { width: 1280, height: 1000 });
+  try {
+    for (const shot of SHOTS.filter((s) => !only || only.includes(s.name))) {
+      const page = await browser.newPage();
+      page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
+      console.log(await take(page, `${server.url}?render=readback`, shot, maxMs));
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await rm(profile, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
+await main();
