@@ -89,7 +89,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
       hide: [],
       presetId: null,
       view: DEFAULT_VIEW,
-      stepsPerFrame: 4,
+      stepsPerFrame: 8,
       gpu: {
         phase: 'starting',
         adapter: '',

@@ -22,7 +22,7 @@ const STEPS_PER_FRAME = {
   step: 1,
   int: true,
   log: true,
-  default: 4,
+  default: 8,
 } as const;
 
 function Section({

@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launch, mainThreadFps } from './browser.ts';
+import { divergingRun, METHOD_IDS, trainMethod } from './methods.ts';
 import { decodeExperiment } from '../../src/state/url.ts';
 import { inkFraction, inkGrid, PNG, type Region } from './pixels.ts';
 import { serveStatic } from './server.ts';
@@ -203,6 +204,19 @@ async function main(): Promise<void> {
       assert(ink > 0.01, 'blank canvas while training');
       return `loss ${first.toFixed(3)} -> ${last.toFixed(3)} over ${steps} steps`;
     });
+
+    if (trainingAvailable) {
+      const page = await openPage(browser, `${base}#v=1&dataset=8gaussians&method=fm&hide=presets`);
+      await waitReady(page);
+      for (const method of METHOD_IDS)
+        await check(`${method} trains in the page: loss terms, quality plots, stages`, () =>
+          trainMethod(page, method),
+        );
+      await check('a diverging run (lr = 1) is paused with a message and keeps the experiment', () =>
+        divergingRun(page),
+      );
+      await page.close();
+    }
 
     await check('no console errors', async () => {
       assert(consoleErrors.length === 0, consoleErrors.join('\n'));

@@ -51,7 +51,10 @@ export const SHOTS: Shot[] = [
 ];
 
 /** The latest value of the quality plot's line for `nfe`, its step, and the data floor (null before a report). */
-async function quality(page: Page, nfe: string): Promise<{ step: number; value: number; floor: number } | null> {
+async function quality(
+  page: Page,
+  nfe: string,
+): Promise<{ step: number; value: number; floor: number } | null> {
   return page.evaluate(`(() => {
     const el = document.querySelector('[data-testid=quality-plot]');
     const trace = (el?.data ?? []).find((t) => /^NFE ${nfe}$/.test(t.name ?? ''));
@@ -76,7 +79,9 @@ async function take(page: Page, base: string, shot: Shot, maxMs: number): Promis
     await page.waitForTimeout(3000);
     const step = await stepCount(page);
     const q = await quality(page, shot.nfe);
-    const line = q ? `sw2 ${q.value.toFixed(3)} (floor ${q.floor.toFixed(3)}) at step ${q.step}` : 'no report yet';
+    const line = q
+      ? `sw2 ${q.value.toFixed(3)} (floor ${q.floor.toFixed(3)}) at step ${q.step}`
+      : 'no report yet';
     console.log(`  ${shot.name}: step ${step}, ${line}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     if (step >= budget) {
       why = 'step budget';
@@ -88,7 +93,8 @@ async function take(page: Page, base: string, shot: Shot, maxMs: number): Promis
     }
     if (Date.now() - t0 > maxMs) break;
   }
-  if ((await page.locator('[data-testid=pause]').count()) > 0) await page.locator('[data-testid=pause]').click();
+  if ((await page.locator('[data-testid=pause]').count()) > 0)
+    await page.locator('[data-testid=pause]').click();
   const final = await stepCount(page);
   // the paused model's own quality report, so that the plots end where the picture is
   const deadline = Date.now() + 90_000;
@@ -99,7 +105,11 @@ async function take(page: Page, base: string, shot: Shot, maxMs: number): Promis
   const file = join(OUT, `${shot.name}.png`);
   for (const close of await page.locator('.notice button').all()) await close.click(); // the finished-run notice
   await page.waitForTimeout(500);
-  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil((row?.y ?? 0) + (row?.height ?? 1000) + 16) } });
+  await page.screenshot({
+    path: file,
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1280, height: Math.ceil((row?.y ?? 0) + (row?.height ?? 1000) + 16) },
+  });
   const q = await quality(page, shot.nfe);
   return `${file}: ${final} steps (${why}); sw2 at NFE ${shot.nfe} ${q?.value.toFixed(3)}, floor ${q?.floor.toFixed(3)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { Data } from 'plotly.js';
+import { hasTeacher } from '../../state/methods.ts';
 import { store } from '../store.ts';
 import { baseLayout, loadPlotly } from './livePlot.ts';
 import { pickMetric } from './QualityPlot.tsx';
@@ -28,7 +29,6 @@ export function NfePlot() {
       if (s.lastQuality === prev.lastQuality && s.runId === prev.runId) return;
       const report = s.lastQuality;
       const data: Data[] = [];
-      const shapes: Partial<Plotly.Shape>[] = [];
       const metric = report ? pickMetric(report.metrics) : undefined;
       if (report && metric) {
         const entries = Object.entries(report.metrics[metric])
@@ -44,33 +44,23 @@ export function NfePlot() {
           line: { color: '#e8552e', width: 2 },
           marker: { size: 7 },
         });
-        const teacher = report.metrics[metric].teacher;
-        if (teacher !== undefined)
-          shapes.push({
-            type: 'line',
-            xref: 'paper',
-            x0: 0,
-            x1: 1,
-            y0: teacher,
-            y1: teacher,
-            line: { dash: 'dot', color: '#2a6bd1', width: 1.5 },
-          });
-        const floor = report.floor[metric];
-        if (floor !== undefined)
-          shapes.push({
-            type: 'line',
-            xref: 'paper',
-            x0: 0,
-            x1: 1,
-            y0: floor,
-            y1: floor,
-            line: { dash: 'dash', color: '#64748b', width: 1.2 },
-          });
+        // the teacher (its ODE at many steps) and the data floor as level lines with a legend entry each
+        const xs = [entries[0]?.[0] ?? 1, entries[entries.length - 1]?.[0] ?? 8];
+        const level = (name: string, y: number | undefined, line: Partial<Plotly.ScatterLine>) => {
+          if (y !== undefined && Number.isFinite(y))
+            data.push({ type: 'scatter', mode: 'lines', name, x: xs, y: [y, y], line, hoverinfo: 'y+name' });
+        };
+        level(
+          hasTeacher(s.config) ? 'teacher (ODE)' : 'its ODE (many steps)',
+          report.metrics[metric].teacher,
+          { dash: 'dot', color: '#2a6bd1', width: 2 },
+        );
+        level('data floor', report.floor[metric], { dash: 'dash', color: '#64748b', width: 1.2 });
       }
       chain = chain.then(async () =>
         (await loadPlotly()).react(el, data, {
           ...layout,
-          shapes,
+          shapes: [],
           yaxis: { ...layout.yaxis, title: { text: metric ?? 'distance to data' } },
         }),
       );

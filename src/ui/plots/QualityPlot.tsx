@@ -3,6 +3,7 @@
  * sample size as a dashed line (what a perfect model would score).
  */
 import { useEffect, useRef } from 'react';
+import { hasTeacher } from '../../state/methods.ts';
 import { store } from '../store.ts';
 import { baseLayout, LivePlot } from './livePlot.ts';
 
@@ -29,7 +30,7 @@ export function QualityPlot() {
       if (!metric) return;
       for (const [nfe, value] of Object.entries(report.metrics[metric])) {
         plot.append(
-          nfe === 'teacher' ? 'teacher' : `NFE ${nfe}`,
+          nfe === 'teacher' ? (hasTeacher(s.config) ? 'teacher' : 'ODE (many steps)') : `NFE ${nfe}`,
           report.step,
           value,
           nfe === 'teacher' ? { line: { dash: 'dot', color: '#2a6bd1', width: 1.4 } } : {},
