@@ -37,7 +37,7 @@ export function lossCheckGraph(method: Method, config: ExperimentConfig, params:
   const batch: BatchInput[] = [];
   const B = config.train.batch;
   let data: Tensor | null = null;
-  if (method.usesData) {
+  if (stage.usesData ?? method.usesData) {
     data = input('data', [B, 2]);
     batch.push({ name: 'data', shape: [B, 2], dist: 'data' });
   }

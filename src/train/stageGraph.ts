@@ -108,7 +108,7 @@ export function buildStageGraph(method: Method, config: ExperimentConfig, params
   const terms: string[] = [];
   const trains = new Set<string>();
   const B = config.train.batch;
-  const data = method.usesData ? batch.data(B) : null;
+  const data = (stage.usesData ?? method.usesData) ? batch.data(B) : null;
 
   const accumulated: Tensor[] = [];
   const accumulate = (name: string, v: Tensor) => {
