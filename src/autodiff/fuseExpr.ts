@@ -2,11 +2,11 @@
  * WGSL expressions for elementwise subgraphs: `value(t, idx)` is the code of element `idx` (a u32
  * expression over t's own row-major shape) of tensor t. A tensor held in the arena and not computed
  * by this kernel is loaded (`data[offset + idx]`); every other elementwise node is computed inline,
- * once per (tensor, index) thanks to a memo of `let` bindings. Broadcasting, slices, concatenation
- * and small reductions become index arithmetic, so none of them costs a dispatch of its own.
+ * ONCE per (tensor, element) as a `let`: the memo is keyed by per-dimension coordinates, so the code
+ * is a DAG (a value used twice is bound once) and its size grows linearly with the graph. Broadcasting,
+ * slices, concatenation and small reductions become coordinate arithmetic, no dispatch of their own.
  */
 import { sizeOf, type Tensor } from './graph.ts';
-import { broadcastStrides } from './cpu/kernels.ts';
 import { Prim, type PrimParams, type Shape } from './prims.ts';
 
 /** Activation ids of shaders/activations.wgsl (the engine's ACTIVATION_IDS; autodiff does not import the engine). */
@@ -65,9 +65,35 @@ const BINARY: Record<string, (a: string, b: string) => string> = {
 
 const key = (t: Tensor) => `${t.node.id}.${t.index}`;
 
+/**
+ * One coordinate of an element: `base + add` with `base` a WGSL u32 expression (a bound name) or
+ * null for a constant. Indices are kept per dimension so that equal elements get equal keys: the
+ * memo is keyed by (tensor, coordinates), and a constant coordinate (a reduced or sliced column)
+ * folds statically (a concat picks its part at compile time).
+ */
+export interface Coord {
+  base: string | null;
+  add: number;
+}
+
+const ZERO: Coord = { base: null, add: 0 };
+const coordKey = (c: Coord) => `${c.base ?? ''}${c.add >= 0 ? '+' : ''}${c.add}`;
+export const coordCode = (c: Coord): string =>
+  c.base === null
+    ? `${c.add}u`
+    : c.add === 0
+      ? c.base
+      : c.add > 0
+        ? `(${c.base} + ${c.add}u)`
+        : `(${c.base} - ${-c.add}u)`;
+const shift = (c: Coord, d: number): Coord => ({ base: c.base, add: c.add + d });
+const nonUnit = (shape: Shape) => shape.filter((d) => d !== 1).join();
+
 export class ExprEmitter {
   lines: string[] = [];
   usesCounter = false;
+  /** `let` bindings emitted so far (the kernel's size). */
+  lets = 0;
   private memo = new Map<string, string>();
   private static serial = 0;
   constructor(
@@ -84,6 +110,7 @@ export class ExprEmitter {
     if (hit) return hit;
     const name = this.fresh(prefix);
     this.lines.push(`${this.indent}let ${name}${type} = ${code};`);
+    this.lets++;
     this.memo.set(memoKey, name);
     return name;
   }
@@ -100,48 +127,76 @@ export class ExprEmitter {
     return { lines, value };
   }
 
-  /** The flat index into `inShape` of element `idx` of `outShape` under numpy broadcasting. */
-  broadcastIndex(outShape: Shape, inShape: Shape, idx: string): string {
-    if (
-      sizeOf(inShape) === sizeOf(outShape) &&
-      inShape.filter((d) => d !== 1).join() === outShape.filter((d) => d !== 1).join()
-    )
-      return idx;
-    if (sizeOf(inShape) === 1) return '0u';
-    const inStr = broadcastStrides(inShape, outShape);
-    const outStr = strides(outShape);
-    const terms: string[] = [];
-    outShape.forEach((d, k) => {
-      if (inStr[k] === 0 || d === 1) return;
-      const q = outStr[k] === 1 ? idx : `(${idx} / ${outStr[k]}u)`;
-      const c = k === 0 ? q : `(${q} % ${d}u)`;
-      terms.push(inStr[k] === 1 ? c : `${c} * ${inStr[k]}u`);
+  /** The coordinates over `shape` of the element at row-major flat index `flat` (a u32 expression). */
+  decompose(flat: string, shape: Shape): Coord[] {
+    const st = strides(shape);
+    let outer = false;
+    return shape.map((d, k) => {
+      if (d === 1) return ZERO;
+      const q = st[k] === 1 ? flat : `(${flat} / ${st[k]}u)`;
+      const code = outer ? `(${q} % ${d}u)` : q;
+      outer = true;
+      return code === flat ? { base: flat, add: 0 } : { base: this.bind('j', `q|${code}`, code), add: 0 };
     });
-    return this.bind('j', `b|${outShape}|${inShape}|${idx}`, terms.join(' + '));
   }
 
-  /** The WGSL value of element `idx` of tensor t. */
+  /** The row-major flat index over `shape` of coordinates `c`, constants folded. */
+  flat(c: readonly Coord[], shape: Shape): string {
+    const st = strides(shape);
+    let constant = 0;
+    const terms: string[] = [];
+    c.forEach((x, k) => {
+      if (shape[k] === 1) return;
+      constant += x.add * st[k];
+      if (x.base !== null) terms.push(st[k] === 1 ? x.base : `${x.base} * ${st[k]}u`);
+    });
+    if (terms.length === 0) return `${constant}u`;
+    const sum = terms.join(' + ');
+    const code = constant === 0 ? sum : constant > 0 ? `${sum} + ${constant}u` : `${sum} - ${-constant}u`;
+    return terms.length === 1 && constant === 0 ? sum : this.bind('j', `f|${code}`, code);
+  }
+
+  /** Coordinates over `inShape` of an element of `outShape` under numpy broadcasting. */
+  private broadcast(outShape: Shape, inShape: Shape, c: readonly Coord[]): Coord[] {
+    const lead = outShape.length - inShape.length;
+    return inShape.map((d, k) => (d === 1 ? ZERO : c[k + lead]));
+  }
+
+  /** The WGSL value of element `idx` (a flat u32 expression over t's shape) of tensor t. */
   value(t: Tensor, idx: string): string {
+    return this.valueAt(t, this.decompose(idx, t.shape));
+  }
+
+  /** The WGSL value of the element of tensor t at coordinates `c`, bound once per (tensor, element). */
+  valueAt(t: Tensor, c: readonly Coord[]): string {
+    const memoKey = `${key(t)}@${c.map(coordKey).join(',')}`;
+    const hit = this.memo.get(memoKey);
+    if (hit) return hit;
     const off = this.env.offset(t);
     if (off !== undefined && !this.env.computed.has(t)) {
-      return this.bind('x', `${key(t)}@${idx}`, `data[${off}u + ${idx}]`);
+      const flat = this.flat(c, t.shape);
+      return this.bind('x', memoKey, `data[${flat === '0u' ? `${off}u` : `${off}u + ${flat}`}]`);
     }
-    const hit = this.memo.get(`${key(t)}@${idx}`);
-    if (hit) return hit;
-    return this.bind('v', `${key(t)}@${idx}`, this.compute(t, idx));
+    const code = this.compute(t, c);
+    // Constants and plain renames need no binding of their own.
+    if (/^(f32\([^()]*\)|[a-z]+[0-9]+)$/.test(code)) {
+      this.memo.set(memoKey, code);
+      return code;
+    }
+    return this.bind('v', memoKey, code);
   }
 
-  private compute(t: Tensor, idx: string): string {
+  private compute(t: Tensor, c: readonly Coord[]): string {
     const node = t.node;
     const ins = node.inputs;
-    const at = (k: number) => this.value(ins[k], this.broadcastIndex(t.shape, ins[k].shape, idx));
+    const at = (k: number) => this.valueAt(ins[k], this.broadcast(t.shape, ins[k].shape, c));
     switch (node.prim) {
       case Prim.Constant:
         return f32Literal((node.params as PrimParams[Prim.Constant]).value);
       case Prim.Random: {
         const { dist, stream } = node.params as PrimParams[Prim.Random];
         this.usesCounter = true;
-        return `rand_${dist}(${stream >>> 0}u, ${idx})`;
+        return `rand_${dist}(${stream >>> 0}u, ${this.flat(c, t.shape)})`;
       }
       case Prim.Unary:
         return UNARY[(node.params as PrimParams[Prim.Unary]).op](at(0));
@@ -154,25 +209,33 @@ export class ExprEmitter {
       case Prim.Select:
         return `select(${at(2)}, ${at(1)}, ${at(0)} > 0.5)`;
       case Prim.BroadcastTo:
-      case Prim.Reshape:
       case Prim.StopGradient:
         return at(0);
+      case Prim.Reshape: {
+        const x = ins[0];
+        if (nonUnit(x.shape) === nonUnit(t.shape)) {
+          const kept = c.filter((_, k) => t.shape[k] !== 1);
+          let n = 0;
+          return this.valueAt(
+            x,
+            x.shape.map((d) => (d === 1 ? ZERO : kept[n++])),
+          );
+        }
+        const f = this.flat(c, t.shape);
+        return this.valueAt(x, this.decompose(f, x.shape));
+      }
       case Prim.Slice: {
-        const { axis, start, size } = node.params as PrimParams[Prim.Slice];
-        const inner = sizeOf(t.shape.slice(axis + 1));
-        const m = ins[0].shape[axis];
-        const j = this.bind(
-          'j',
-          `s|${key(t)}|${idx}`,
-          `((${idx} / ${size * inner}u) * ${m}u + ${start}u + (${idx} / ${inner}u) % ${size}u) * ${inner}u + ${idx} % ${inner}u`,
+        const { axis, start } = node.params as PrimParams[Prim.Slice];
+        return this.valueAt(
+          ins[0],
+          c.map((x, k) => (k === axis ? shift(x, start) : x)),
         );
-        return this.value(ins[0], j);
       }
       case Prim.Concat:
-        return this.concat(t, idx);
+        return this.concat(t, c);
       case Prim.ReduceSum:
       case Prim.ReduceMax:
-        return this.smallReduce(t, idx);
+        return this.smallReduce(t, c);
       default:
         throw new FusionCodegenError(
           `${node.prim} cannot be computed inside a fused kernel; the scheduler must give ${t} an arena slot`,
@@ -180,82 +243,72 @@ export class ExprEmitter {
     }
   }
 
-  private concat(t: Tensor, idx: string): string {
+  /**
+   * A concatenation: a constant coordinate picks its part at compile time; otherwise every part is
+   * read at its clamped coordinate and `select` keeps the right one (no branches, so every value
+   * stays in one scope and is shared).
+   */
+  private concat(t: Tensor, c: readonly Coord[]): string {
     const { axis } = t.node.params as PrimParams[Prim.Concat];
-    const inner = sizeOf(t.shape.slice(axis + 1));
-    const total = t.shape[axis];
-    const mid = this.bind('j', `cm|${total}|${inner}|${idx}`, `(${idx} / ${inner}u) % ${total}u`);
-    const name = this.fresh('c');
-    this.lines.push(`${this.indent}var ${name}: f32;`);
+    const ca = c[axis];
+    const at = (k: number, x: Coord) =>
+      this.valueAt(
+        t.node.inputs[k],
+        c.map((y, d) => (d === axis ? x : y)),
+      );
     let start = 0;
+    const starts = t.node.inputs.map((x) => {
+      const s = start;
+      start += x.shape[axis];
+      return s;
+    });
+    if (ca.base === null) {
+      let k = 0;
+      while (k + 1 < starts.length && starts[k + 1] <= ca.add) k++;
+      return at(k, shift(ca, -starts[k]));
+    }
+    const v = coordCode(ca);
+    let out = '';
     t.node.inputs.forEach((x, k) => {
       const m = x.shape[axis];
-      const b = this.block(() => {
-        const j = this.bind(
-          'j',
-          `c|${key(t)}|${k}|${idx}`,
-          `((${idx} / ${total * inner}u) * ${m}u + ${mid} - ${start}u) * ${inner}u + ${idx} % ${inner}u`,
-        );
-        return this.value(x, j);
-      });
-      const last = k === t.node.inputs.length - 1;
-      const head = k === 0 ? 'if' : last ? '} else' : '} else if';
-      this.lines.push(
-        `${this.indent}${head}${last ? '' : ` (${mid} < ${start + m}u)`} {`,
-        ...b.lines,
-        `${this.indent}  ${name} = ${b.value};`,
-      );
-      start += m;
+      const s = starts[k];
+      const clamped = s === 0 ? `min(${v}, ${m - 1}u)` : `min(${v} - min(${v}, ${s}u), ${m - 1}u)`;
+      const j = m === 1 ? ZERO : { base: this.bind('j', `q|${clamped}`, clamped), add: 0 };
+      const val = at(k, j);
+      out =
+        k === 0
+          ? val
+          : this.bind('c', `cc|${key(t)}|${k}|${v}|${out}`, `select(${out}, ${val}, ${v} >= ${s}u)`);
     });
-    this.lines.push(`${this.indent}}`);
-    return name;
+    return out;
   }
 
   /** A reduction over at most a few elements, unrolled in place. */
-  private smallReduce(t: Tensor, idx: string): string {
-    const { axes } = t.node.params as PrimParams[Prim.ReduceSum];
+  private smallReduce(t: Tensor, c: readonly Coord[]): string {
+    const { axes, keepDims } = t.node.params as PrimParams[Prim.ReduceSum];
     const x = t.node.inputs[0];
-    const { base, offsets } = reduceIndex(x.shape, axes);
-    const b = this.bind('j', `rb|${key(t)}|${idx}`, base(idx));
-    const vals = offsets.map((c) => this.value(x, c === 0 ? b : `(${b} + ${c}u)`));
+    const kept = keepDims ? c.filter((_, d) => !axes.includes(d)) : c;
+    const red = axes.map((d) => x.shape[d]);
+    const vals: string[] = [];
+    for (let r = 0; r < sizeOf(red); r++) {
+      const rc = new Map<number, number>();
+      let rem = r;
+      for (let k = red.length - 1; k >= 0; k--) {
+        rc.set(axes[k], rem % red[k]);
+        rem = Math.floor(rem / red[k]);
+      }
+      let n = 0;
+      vals.push(
+        this.valueAt(
+          x,
+          x.shape.map((_, d) => (rc.has(d) ? { base: null, add: rc.get(d)! } : kept[n++])),
+        ),
+      );
+    }
     const op =
       t.node.prim === Prim.ReduceSum
         ? (a: string, v: string) => `(${a} + ${v})`
         : (a: string, v: string) => `max(${a}, ${v})`;
     return vals.reduce(op);
   }
-}
-
-/** For a reduction of `shape` over `axes`: the input base index of output element o, and the offsets of the reduced elements. */
-export function reduceIndex(
-  shape: Shape,
-  axes: readonly number[],
-): { base: (o: string) => string; offsets: number[] } {
-  const inStr = strides(shape);
-  const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
-  const keptShape = kept.map((d) => shape[d]);
-  const keptStr = strides(keptShape);
-  const base = (o: string) =>
-    kept.length === 0
-      ? '0u'
-      : kept
-          .map((d, k) => {
-            const q = keptStr[k] === 1 ? o : `(${o} / ${keptStr[k]}u)`;
-            const c = k === 0 ? q : `(${q} % ${keptShape[k]}u)`;
-            return `${c} * ${inStr[d]}u`;
-          })
-          .join(' + ');
-  const red = axes.map((d) => shape[d]);
-  const offsets: number[] = [];
-  const n = sizeOf(red);
-  for (let r = 0; r < n; r++) {
-    let rem = r;
-    let off = 0;
-    for (let k = red.length - 1; k >= 0; k--) {
-      off += (rem % red[k]) * inStr[axes[k]];
-      rem = Math.floor(rem / red[k]);
-    }
-    offsets.push(off);
-  }
-  return { base, offsets };
 }

@@ -6,7 +6,7 @@
 import elementwiseTemplate from '../../shaders/fusedElementwise.wgsl?raw';
 import reduceTemplate from '../../shaders/fusedReduce.wgsl?raw';
 import { sizeOf, type Tensor } from './graph.ts';
-import { ExprEmitter, f32Literal, reduceIndex, type ExprEnv } from './fuseExpr.ts';
+import { ExprEmitter, f32Literal, type ExprEnv } from './fuseExpr.ts';
 import { Prim, type AdamParams, type PrimParams } from './prims.ts';
 
 export const FUSED_WG = 64;
@@ -72,7 +72,9 @@ export function elementwiseKernel(
       }
       return '';
     });
-    body.push(`  if (i < ${size}u) {`, ...b.lines, '  }');
+    body.push(`  if (i < ${size}u) {`);
+    for (const line of b.lines) body.push(line);
+    body.push('  }');
   }
   if (incrementCounter) body.push('  if (i == 0u) {', '    data[COUNTER] = data[COUNTER] + 1.0;', '  }');
   const threads = Math.max(...outputs.map((o) => o.t.size), 1);
@@ -84,21 +86,6 @@ export function elementwiseKernel(
 export function counterKernel(consts: ArenaConsts): GeneratedKernel {
   const body = ['  if (i == 0u) {', '    data[COUNTER] = data[COUNTER] + 1.0;', '  }'];
   return { ...fill(elementwiseTemplate, arenaConsts(consts), body, 'stepCounter', false), threads: 1 };
-}
-
-/** WGSL: the offset, in the input, of reduced element `r` (a u32 variable) for a reduction over `axes`. */
-function reducedOffset(shape: readonly number[], axes: readonly number[], r: string): string {
-  const inStr = shape.map((_, d) => sizeOf(shape.slice(d + 1)));
-  const red = axes.map((d) => shape[d]);
-  let inner = 1;
-  const terms: string[] = [];
-  for (let k = red.length - 1; k >= 0; k--) {
-    const q = inner === 1 ? r : `(${r} / ${inner}u)`;
-    const c = k === 0 ? q : `(${q} % ${red[k]}u)`;
-    terms.push(inStr[axes[k]] === 1 ? c : `${c} * ${inStr[axes[k]]}u`);
-    inner *= red[k];
-  }
-  return terms.join(' + ') || '0u';
 }
 
 function reduceConsts(op: 'sum' | 'max', out: number, outSize: number, r: number, c: ArenaConsts): string[] {
@@ -119,8 +106,15 @@ export function reduceKernel(t: Tensor, offset: number, env: ExprEnv, consts: Ar
   const x = node.inputs[0];
   const r = sizeOf(axes.map((d) => x.shape[d]));
   const em = new ExprEmitter(env, '      ');
-  const base = reduceIndex(x.shape, axes).base('o');
-  const v = em.value(x, `(${base} + ${reducedOffset(x.shape, axes, 'r')})`);
+  const keptShape = x.shape.filter((_, d) => !axes.includes(d));
+  const kept = em.decompose('o', keptShape);
+  const red = em.decompose(
+    'r',
+    axes.map((d) => x.shape[d]),
+  );
+  let nk = 0;
+  const coords = x.shape.map((_, d) => (axes.includes(d) ? red[axes.indexOf(d)] : kept[nk++]));
+  const v = em.valueAt(x, coords);
   em.lines.push(`      let v = ${v};`);
   const op = node.prim === Prim.ReduceSum ? 'sum' : 'max';
   const k = fill(
