@@ -7,6 +7,7 @@
 override ACT: u32 = 0u;
 override WRITE_PRE: bool = false;
 override STAGE: bool = true; // workgroup-memory tiles (GPUs) or direct loads (CPU drivers), as in matmul
+override INTERLEAVE: bool = false; // direct loads: a thread's 4 columns lie WG_N apart, as in matmul
 override WG_M: u32 = 16u;
 override WG_N: u32 = 16u;
 override BK: u32 = 16u;
@@ -73,7 +74,8 @@ fn accumulateStaged(lid: vec3u, m0: u32, n0: u32, acc: ptr<function, array<vec4f
 // Direct loads; rows and columns past the edge are clamped (their results are never stored).
 fn accumulateDirect(m: u32, n: u32, acc: ptr<function, array<vec4f, 4>>, tan: ptr<function, array<vec4f, 4>>) {
   let r = min(vec4u(m, m + 1u, m + 2u, m + 3u), vec4u(dims.M - 1u)) * dims.K;
-  let c = min(vec4u(n, n + 1u, n + 2u, n + 3u), vec4u(dims.N - 1u)) * dims.K;
+  let step = select(1u, WG_N, INTERLEAVE);
+  let c = min(vec4u(n, n + step, n + 2u * step, n + 3u * step), vec4u(dims.N - 1u)) * dims.K;
   for (var k = 0u; k < dims.K; k++) {
     let a = vec4f(x[r.x + k], x[r.y + k], x[r.z + k], x[r.w + k]);
     let t = vec4f(xDot[r.x + k], xDot[r.y + k], xDot[r.z + k], xDot[r.w + k]);
@@ -98,13 +100,13 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   if (STAGE) {
     accumulateStaged(lid, m0, n0, &acc, &tan);
   } else {
-    accumulateDirect(m0 + 4u * lid.y, n0 + 4u * lid.x, &acc, &tan);
+    accumulateDirect(m0 + 4u * lid.y, select(n0 + 4u * lid.x, n0 + lid.x, INTERLEAVE), &acc, &tan);
   }
   for (var i = 0u; i < 4u; i++) {
     let m = m0 + 4u * lid.y + i;
     if (m >= dims.M) { break; }
     for (var j = 0u; j < 4u; j++) {
-      let n = n0 + 4u * lid.x + j;
+      let n = select(n0 + 4u * lid.x + j, n0 + lid.x + WG_N * j, INTERLEAVE && !STAGE);
       if (n >= dims.N) { break; }
       let v = acc[i][j] + b[n];
       let o = m * dims.N + n;

@@ -4,7 +4,9 @@
 // Each thread computes a 4x4 register block; a workgroup computes a (4 WG_M) x (4 WG_N) tile of C.
 // STAGE: stage BK-deep slices of opA(A) and opB(B) in workgroup memory (GPUs); otherwise each thread
 // reads its rows and columns straight from memory with no barrier (CPU drivers such as lavapipe,
-// where barriers are costly and caches already play the role of workgroup memory).
+// where barriers are costly and caches already play the role of workgroup memory). INTERLEAVE (direct
+// loads only): a thread's 4 columns lie WG_N apart, so neighbouring threads read neighbouring columns
+// of B (SwiftShader turns such loads into one vector load).
 //! include activations
 
 override TRANS_A: bool = false;
@@ -17,6 +19,7 @@ override GATE_ACT: u32 = 0u;
 override ROWSUM: bool = false;
 override ACCUMULATE: bool = false;
 override STAGE: bool = true;
+override INTERLEAVE: bool = false;
 override WG_M: u32 = 16u;
 override WG_N: u32 = 16u;
 override BK: u32 = 16u;
@@ -88,7 +91,8 @@ fn accumulateDirect(m: u32, n: u32, acc: ptr<function, array<vec4f, 4>>, rs: ptr
   let sBk = select(dims.N, 1u, TRANS_B);
   let sBn = select(1u, dims.K, TRANS_B);
   let r = min(vec4u(m, m + 1u, m + 2u, m + 3u), vec4u(dims.M - 1u)) * sAm;
-  let c = min(vec4u(n, n + 1u, n + 2u, n + 3u), vec4u(dims.N - 1u)) * sBn;
+  let step = select(1u, WG_N, INTERLEAVE);
+  let c = min(vec4u(n, n + step, n + 2u * step, n + 3u * step), vec4u(dims.N - 1u)) * sBn;
   for (var k = 0u; k < dims.K; k++) {
     let ka = k * sAk;
     let kb = k * sBk;
@@ -115,7 +119,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
   if (STAGE) {
     accumulateStaged(lid, m0, n0, &acc, &rs);
   } else {
-    accumulateDirect(m0 + 4u * lid.y, n0 + 4u * lid.x, &acc, &rs);
+    accumulateDirect(m0 + 4u * lid.y, select(n0 + 4u * lid.x, n0 + lid.x, INTERLEAVE), &acc, &rs);
   }
   for (var i = 0u; i < 4u; i++) {
     let m = m0 + 4u * lid.y + i;
@@ -124,7 +128,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
       rowsum[m] = select(rs[i], rowsum[m] + rs[i], ACCUMULATE);
     }
     for (var j = 0u; j < 4u; j++) {
-      let n = n0 + 4u * lid.x + j;
+      let n = select(n0 + 4u * lid.x + j, n0 + lid.x + WG_N * j, INTERLEAVE && !STAGE);
       if (n >= dims.N) { break; }
       var v = acc[i][j];
       if (HAS_BIAS) { v += bias[n]; }

@@ -1,7 +1,10 @@
-/** GFLOP/s of the tiled matmul on MLP shapes in the three training layouts, next to the naive kernel. */
-import { matmulDispatch, matmulNaiveDispatch } from '../engine/kernels/matmul.ts';
+/**
+ * GFLOP/s of the tiled matmul on MLP shapes in the three training layouts, next to the naive kernel and,
+ * where the adapter uses the row-broadcast kernel, next to the 4x4 register-blocked direct kernel.
+ */
+import { chooseTile, defaultTile, matmulDispatch, matmulNaiveDispatch } from '../engine/kernels/matmul.ts';
 import type { Runtime } from '../engine/runtime.ts';
-import { calibrate, timeDispatches } from './timing.ts';
+import { calibrate, median, timeDispatches } from './timing.ts';
 import type { BenchOptions, BenchRecord, BenchSection } from './types.ts';
 
 /** [M, N, K] and the role of the product in a training step. */
@@ -41,13 +44,28 @@ export const matmulSection: BenchSection = {
       for (const layout of opts.quick ? LAYOUTS.slice(0, 1) : LAYOUTS) {
         const args = { a, b, c, m, n, k, transA: layout.transA, transB: layout.transB };
         const row: Record<string, number> = {};
-        for (const [variant, d] of [
+        const variants = [
           ['tiled', matmulDispatch(rt, args)],
           ['naive', matmulNaiveDispatch(rt, args)],
-        ] as const) {
-          const inner = await calibrate(rt, [d], 60, 50);
-          const ms = await timeDispatches(rt, [d], { warmup: 1, reps: opts.quick ? 3 : 5, inner });
-          row[variant] = gflop / (ms / 1e3);
+        ] as const;
+        const others = defaultTile(rt, m, n, k).rows
+          ? ([['direct 4x4', matmulDispatch(rt, { ...args, tile: chooseTile(m, n, k, false) })]] as const)
+          : [];
+        // variants timed in turns, so that a change of machine load hits all of them alike
+        const all = [...variants, ...others];
+        const inner = await Promise.all(all.map(([, d]) => calibrate(rt, [d], 60, 50)));
+        const times: number[][] = all.map(() => []);
+        for (let rep = 0; rep < (opts.quick ? 3 : 5); rep++) {
+          for (let i = 0; i < all.length; i++) {
+            const d = all[i][1];
+            times[i].push(
+              await timeDispatches(rt, [d], { warmup: rep === 0 ? 1 : 0, reps: 1, inner: inner[i] }),
+            );
+          }
+        }
+        for (let i = 0; i < all.length; i++) {
+          const variant = all[i][0];
+          row[variant] = gflop / (median(times[i]) / 1e3);
           records.push({
             name: 'matmul',
             variant: `${variant} ${layout.name}`,
@@ -66,8 +84,10 @@ export const matmulSection: BenchSection = {
           unit: 'x',
           adapter,
         });
+        const old = row['direct 4x4'];
         opts.log(
-          `  ${shape.padEnd(14)} ${layout.name.padEnd(6)} tiled ${row.tiled.toFixed(2).padStart(7)}  naive ${row.naive.toFixed(2).padStart(7)} GFLOP/s  ${ratio.toFixed(1)}x  (${role})`,
+          `  ${shape.padEnd(14)} ${layout.name.padEnd(6)} tiled ${row.tiled.toFixed(2).padStart(7)}  naive ${row.naive.toFixed(2).padStart(7)} GFLOP/s  ${ratio.toFixed(1)}x` +
+            `${old ? `  direct 4x4 ${old.toFixed(2).padStart(6)} (tiled ${(row.tiled / old).toFixed(2)}x)` : ''}  (${role})`,
         );
       }
       rt.release(a.buffer);

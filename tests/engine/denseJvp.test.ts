@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { denseJvpCpu } from '../../src/engine/cpu/denseJvp.ts';
 import { binaryDispatch, unaryDispatch } from '../../src/engine/kernels/elementwise.ts';
 import { denseJvpDispatch } from '../../src/engine/kernels/denseJvp.ts';
-import { matmulDispatch, type MatmulTile } from '../../src/engine/kernels/matmul.ts';
+import { chooseTile, matmulDispatch, type MatmulTile } from '../../src/engine/kernels/matmul.ts';
 import type { EngineActivation } from '../../src/engine/activations.ts';
 import { expectClose, f32, randomArray, testRuntime } from './helpers.ts';
 
@@ -85,6 +85,31 @@ describe('denseJvp (fused primal + tangent) vs float64 and vs the unfused kernel
       [3, 2, 257],
     ])
       await check(batch, inF, outF, 'silu', seed++);
+  });
+
+  it('row-broadcast kernel (the lavapipe default where out >= 16) on awkward shapes', async () => {
+    let seed = 970;
+    for (const [batch, inF, outF, groups] of [
+      [1, 1, 1, 1],
+      [17, 3, 255, 2],
+      [257, 64, 17, 1],
+      [3, 257, 257, 2],
+    ]) {
+      const tile: MatmulTile = { wgM: 16, wgN: 16, bk: 16, stage: false, rows: { rows: 8, groups, wg: 32 } };
+      await check(batch, inF, outF, 'silu', seed++, tile);
+    }
+  });
+
+  it('interleaved direct loads (the SwiftShader default) on awkward shapes', async () => {
+    let seed = 980;
+    for (const [batch, inF, outF] of [
+      [2, 257, 2],
+      [255, 17, 3],
+      [257, 64, 255],
+    ]) {
+      const tile: MatmulTile = { ...chooseTile(batch, outF, inF, false), interleave: true };
+      await check(batch, inF, outF, 'tanh', seed++, tile);
+    }
   });
 
   it('workgroup-memory tiles (the GPU default) on awkward shapes', async () => {

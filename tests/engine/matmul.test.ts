@@ -108,9 +108,14 @@ describe('matmul (tiled) vs float64 reference', () => {
     }
   });
 
-  for (const stage of [true, false]) {
-    const tileOf = (m: number, n: number, k: number) => (stage ? STAGED : chooseTile(m, n, k, false));
-    it(`plain product, all four layouts, awkward shapes (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
+  const PATHS = {
+    'workgroup-memory tiles': () => STAGED,
+    'direct loads': (m: number, n: number, k: number) => chooseTile(m, n, k, false),
+    'row-broadcast kernel': (m: number, n: number, k: number) => chooseTile(m, n, k, false, true),
+    'interleaved direct loads': (m: number, n: number, k: number) => chooseTile(m, n, k, false, false, true),
+  };
+  for (const [path, tileOf] of Object.entries(PATHS)) {
+    it(`plain product, all four layouts, awkward shapes (${path})`, async () => {
       let seed = 1;
       for (const [transA, transB] of [
         [false, false],
@@ -133,7 +138,7 @@ describe('matmul (tiled) vs float64 reference', () => {
       }
     });
 
-    it(`fused epilogue and backward fusions (${stage ? 'workgroup-memory tiles' : 'direct loads'})`, async () => {
+    it(`fused epilogue and backward fusions (${path})`, async () => {
       await check({ m: 70, n: 19, k: 3, bias: true, act: 'gelu', pre: true, tile: tileOf(70, 19, 3) }, 50);
       await check(
         {
@@ -149,6 +154,24 @@ describe('matmul (tiled) vs float64 reference', () => {
         51,
       );
       await check({ m: 257, n: 5, k: 17, gate: 'tanh', accumulate: true, tile: tileOf(257, 5, 17) }, 52);
+      // outputs wide enough for the row-broadcast kernel, with every fusion it carries
+      await check(
+        {
+          m: 17,
+          n: 65,
+          k: 255,
+          transA: true,
+          gate: 'silu',
+          rowsum: true,
+          accumulate: true,
+          tile: tileOf(17, 65, 255),
+        },
+        53,
+      );
+      await check(
+        { m: 33, n: 257, k: 17, bias: true, act: 'silu', pre: true, tile: tileOf(33, 257, 17) },
+        54,
+      );
     });
   }
 

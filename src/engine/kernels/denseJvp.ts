@@ -4,7 +4,7 @@ import rowsCode from '../../../shaders/denseJvpRows.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, need } from './common.ts';
-import { chooseTile, stagesByDefault, type MatmulTile, type RowsBlock } from './matmul.ts';
+import { defaultTile, type MatmulTile, type RowsBlock } from './matmul.ts';
 
 export const DENSE_JVP = { name: 'denseJvp', code };
 
@@ -46,7 +46,7 @@ export interface DenseJvpArgs {
 export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
   const { batch, inF, outF } = args;
   // two A tiles share workgroup memory with one B tile: keep the matmul's tile but halve its depth if needed
-  const base = args.tile ?? chooseTile(batch, outF, inF, stagesByDefault(rt));
+  const base = args.tile ?? defaultTile(rt, batch, outF, inF);
   const tile = { ...base };
   while (tile.bk > 1 && 16 * tile.bk * (2 * tile.wgM + tile.wgN) > 16384) tile.bk /= 2;
   const k = 'denseJvp';
@@ -69,6 +69,7 @@ export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
         WG_N: tile.wgN,
         BK: tile.bk,
         STAGE: tile.stage,
+        INTERLEAVE: Boolean(tile.interleave),
       });
   const uniform = rt.uniform(new Uint32Array([batch, outF, inF, 0]));
   const label = `denseJvp ${batch}x${inF}->${outF} ${args.act}`;

@@ -21,6 +21,8 @@ export interface MatmulTile {
    * and `wg` invocations along N compute `groups` x 4 columns each (wgM, wgN and bk are then unused).
    */
   rows?: RowsBlock;
+  /** Direct loads only: a thread's 4 columns lie wgN apart, so neighbouring threads read neighbouring columns. */
+  interleave?: boolean;
 }
 
 /** The register block of the row-broadcast kernel: rows x (4 groups) outputs per invocation. */
@@ -79,26 +81,51 @@ export interface MatmulArgs {
 /**
  * The tile for a shape: 64x64 tiles in general; narrow tiles when N or M is small (the last layer's
  * N = 2, the weight gradient's M = out), and a shallow K slice when K is small (the first layer's K = 3..8).
+ * `rows`: direct loads through the row-broadcast kernel where N is wide enough (see chooseRows).
  */
-export function chooseTile(m: number, n: number, k: number, stage = true): MatmulTile {
+export function chooseTile(
+  m: number,
+  n: number,
+  k: number,
+  stage = true,
+  rows = false,
+  interleave = false,
+): MatmulTile {
   const bk = k <= 4 ? 4 : k <= 8 ? 8 : 16;
   let wgN = Math.min(16, nextPow2(ceilDiv(n, 4)));
   let wgM = Math.min(16, nextPow2(ceilDiv(m, 4)));
   // Give narrow outputs more rows (or columns) per workgroup, within 256 threads and 16 KiB of tiles.
   while (wgM * wgN < 256 && wgM < 64 && 4 * wgM < m && bk * 4 * (2 * wgM + wgN) * 4 <= 16384) wgM *= 2;
   while (wgM * wgN < 256 && wgN < 64 && 4 * wgN < n && bk * 4 * (wgM + 2 * wgN) * 4 <= 16384) wgN *= 2;
-  const rows = stage ? undefined : chooseRows(n);
-  return rows ? { wgM, wgN, bk, stage, rows } : { wgM, wgN, bk, stage };
+  const block = stage || !rows ? undefined : chooseRows(n);
+  if (block) return { wgM, wgN, bk, stage, rows: block };
+  return interleave && !stage ? { wgM, wgN, bk, stage, interleave } : { wgM, wgN, bk, stage };
 }
 
 /** Workgroup-memory staging pays on GPUs; on CPU drivers (lavapipe, SwiftShader) direct loads win. */
 export const stagesByDefault = (rt: Runtime) => rt.ctx.adapter.kind === 'hardware';
 
+/**
+ * The row-broadcast kernel pays on lavapipe (1.6-2x the 4x4 direct kernel at 1024x256x256) but not on
+ * SwiftShader, where it measured 2-4x slower than the 4x4 direct kernel at 256x256x256.
+ */
+export const broadcastsRowsByDefault = (rt: Runtime) => rt.ctx.adapter.kind === 'lavapipe';
+
+/**
+ * Interleaved columns pay on SwiftShader, which loads lane-consecutive addresses as one vector
+ * (256x256x256 under load: 0.39-0.44 vs 0.23-0.25 GFLOP/s for 4 adjacent columns per thread).
+ */
+export const interleavesByDefault = (rt: Runtime) => rt.ctx.adapter.kind === 'swiftshader';
+
+/** The adapter's default tile for a shape. */
+export const defaultTile = (rt: Runtime, m: number, n: number, k: number): MatmulTile =>
+  chooseTile(m, n, k, stagesByDefault(rt), broadcastsRowsByDefault(rt), interleavesByDefault(rt));
+
 export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
   const { m, n, k } = args;
   const tA = Boolean(args.transA);
   const tB = Boolean(args.transB);
-  const tile = args.tile ?? chooseTile(m, n, k, stagesByDefault(rt));
+  const tile = args.tile ?? defaultTile(rt, m, n, k);
   need('matmul', 'a', args.a, m * k);
   need('matmul', 'b', args.b, k * n);
   need('matmul', 'c', args.c, m * n);
@@ -126,6 +153,7 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
         WG_N: tile.wgN,
         BK: tile.bk,
         STAGE: tile.stage,
+        INTERLEAVE: Boolean(tile.interleave),
       });
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const ph = (i: number) => rt.placeholder(i);
