@@ -47,6 +47,7 @@ export class Training {
   private qualityStep = -1;
   private qualityCostMs = 0;
   private qualityReports = 0;
+  private divergenceTold = false;
   private stepsPerSecond = 0;
   private draws: number[] = [];
   private fresh = false;
@@ -74,6 +75,7 @@ export class Training {
           this.fresh = true;
           this.qualityStep = -1;
           this.qualityReports = 0;
+          this.divergenceTold = false;
           this.qualityCostMs = 0;
           this.postStatus();
         },
@@ -180,7 +182,7 @@ export class Training {
         if (s !== this.session) return;
         this.post({ type: 'quality', report });
         const why = runawaySamples(report);
-        if (why && this.running) this.diverge(s, why);
+        if (why && !this.divergenceTold) this.diverge(s, why);
       },
       (e: unknown) => {
         this.qualityInFlight = false;
@@ -192,6 +194,7 @@ export class Training {
   /** A run whose numbers stay finite but whose samples fly off: paused with a message; the config is kept. */
   private diverge(s: TrainingSession, why: string): void {
     this.running = false;
+    this.divergenceTold = true;
     this.post({
       type: 'notice',
       level: 'warning',

@@ -21,6 +21,7 @@ async function traces(page: Page, id: string): Promise<{ name: string; n: number
 
 /** Opens `hash` in the same page (hashchange: the page loads the link) and waits for the method select. */
 async function openLink(page: Page, hash: string, method: string): Promise<void> {
+  for (const close of await page.locator('[data-testid=notice] button').all()) await close.click();
   await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   await page.waitForFunction(
     `document.querySelector('[data-testid=method]')?.value === ${JSON.stringify(method)}`,
@@ -42,7 +43,11 @@ export async function trainMethod(page: Page, method: string): Promise<string> {
   const stages = new Set<string>();
   const budget = teacher ? 96 : 48;
   const deadline = Date.now() + 60_000;
+  const warnings = page.locator('[data-testid=notice]', {
+    hasText: /Could not build|Training stopped|failed/,
+  });
   while ((await stepCount(page)) < budget) {
+    if ((await warnings.count()) > 0) throw new Error(`${method}: ${await warnings.first().innerText()}`);
     assert(Date.now() < deadline, `${method}: stuck at step ${await stepCount(page)} of ${budget}`);
     if (teacher) stages.add(await page.locator('[data-testid=stage]').innerText());
     await page.waitForTimeout(150);
@@ -85,9 +90,9 @@ export async function trainMethod(page: Page, method: string): Promise<string> {
 
 /** lr = 1 on MeanFlow: the page pauses the run with a message and the link still holds the experiment. */
 export async function divergingRun(page: Page): Promise<string> {
-  const hash = 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=64&depth=2&batch=128&lr=1&steps=400';
+  const hash = 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=128&depth=3&batch=256&lr=1&steps=200';
   await openLink(page, hash, 'meanflow');
-  await page.locator('[data-testid=steps-per-frame]').fill('600'); // about 30 steps per frame
+  await page.locator('[data-testid=steps-per-frame]').fill('600'); // about 28 steps per frame
   await page.locator('[data-testid=play]:not([disabled])').click({ timeout: 30_000 });
   const notice = page.locator('[data-testid=notice]', { hasText: /diverged/i });
   await notice.first().waitFor({ timeout: 120_000 });
