@@ -9,6 +9,7 @@
 import { emit, sizeOf, topoSort, type Node, type Tensor } from './graph.ts';
 import { Prim, type Activation, type PrimParams } from './prims.ts';
 import { planUnits } from './scheduleUnits.ts';
+import { capFusedCones, MAX_FUSED_NODES } from './scheduleCap.ts';
 
 export type UnitKind = 'elementwise' | 'reduce' | 'matmul' | 'adam' | 'sampleData';
 
@@ -51,6 +52,8 @@ export interface ScheduleOptions {
    * load, which is what the engine's direct-load matmul on CPU drivers pays.
    */
   gateOnLoad?: boolean;
+  /** Inline nodes per generated kernel, at most (default MAX_FUSED_NODES, src/autodiff/scheduleCap.ts). */
+  maxFusedNodes?: number;
   /** Tensors read back after a step. */
   outputs: Tensor[];
   /** State written back in place: `value` takes the arena slot of the input tensor `input`. */
@@ -232,6 +235,9 @@ export function schedule(opts: ScheduleOptions): Schedule {
   }
   for (const t of [...gated, ...dropped]) mat.delete(t);
   for (const t of absorbed.keys()) mat.add(t);
+  const cost = opts.naive
+    ? new Map<Node, number>()
+    : capFusedCones(nodes, mat, inlineable, new Set([...gated, ...dropped]), opts.maxFusedNodes);
 
   // ---- aliases: reshapes and aligned contiguous slices of materialized tensors -----------------------
   const alias = new Map<Tensor, Alias>();
@@ -275,7 +281,19 @@ export function schedule(opts: ScheduleOptions): Schedule {
     grads.set(n, n.inputs.slice(k, 2 * k).map(own));
   }
 
-  const units = planUnits({ nodes, plans, absorbed, mat, alias, pins, grads, naive: opts.naive, inlineable });
+  const units = planUnits({
+    nodes,
+    plans,
+    absorbed,
+    mat,
+    alias,
+    pins,
+    grads,
+    naive: opts.naive,
+    inlineable,
+    cost,
+    maxFusedNodes: opts.maxFusedNodes ?? MAX_FUSED_NODES,
+  });
   return { nodes, units, materialized: mat, alias, pins, grads };
 }
 

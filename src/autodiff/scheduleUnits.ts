@@ -2,7 +2,8 @@
  * Units and their order. Every node that needs work becomes a unit (one dispatch); a unit reads the
  * materialized tensors at the leaves of its inline expressions. Units are ordered by list scheduling:
  * a ready non-elementwise unit goes first, and when only elementwise units are ready they are all
- * fused into ONE kernel (several outputs, several sizes). A unit that writes an input's slot in place
+ * fused into ONE kernel (several outputs, several sizes; at most maxFusedNodes inline nodes, the
+ * rest goes to the next kernel). A unit that writes an input's slot in place
  * (an update, Adam) waits for every other reader of that input.
  */
 import type { Node, Tensor } from './graph.ts';
@@ -19,6 +20,9 @@ export interface UnitContext {
   grads: Map<Node, Tensor[]>;
   naive: boolean;
   inlineable: (n: Node) => boolean;
+  /** Inline nodes a unit's node computes (its cone), and the most one fused kernel may compute. */
+  cost: ReadonlyMap<Node, number>;
+  maxFusedNodes: number;
 }
 
 export class ScheduleCycleError extends Error {
@@ -121,13 +125,19 @@ function order(units: Unit[], c: UnitContext): Unit[] {
       continue;
     }
     const group: number[] = [];
+    let size = 0;
     for (const i of ready) {
+      const w = units[i].node ? (c.cost.get(units[i].node!) ?? 1) : 1;
+      if (group.length > 0 && size + w > c.maxFusedNodes) continue;
       const clash = group.some(
         (j) =>
           [...writes[i]].some((t) => readsRoots[j].has(t)) ||
           [...writes[j]].some((t) => readsRoots[i].has(t)),
       );
-      if (!clash) group.push(i);
+      if (!clash) {
+        group.push(i);
+        size += w;
+      }
     }
     ready = ready.filter((j) => !group.includes(j));
     const members = group.map((i) => units[i]);

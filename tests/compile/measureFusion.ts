@@ -1,0 +1,31 @@
+/**
+ * Measures the generated code of compiled method steps (loss + gradients): dispatches per step, WGSL
+ * bytes in all and of the largest kernel, and the time to compile (schedule, codegen, pipelines).
+ *   node --import ./bin/register.js tests/compile/measureFusion.ts [batch] [width] [depth] [method...]
+ */
+import { compileStep } from '../../src/autodiff/compile.ts';
+import { acquireGpu } from '../../src/engine/device.ts';
+import { Runtime } from '../../src/engine/runtime.ts';
+import { methodStep } from './methodStep.ts';
+
+const [batch = '1024', width = '128', depth = '3', ...ids] = process.argv.slice(2);
+const methods = ids.length ? ids : ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow'];
+const rt = new Runtime(await acquireGpu());
+for (const id of methods) {
+  const spec = methodStep(id, {}, Number(batch), Number(width), Number(depth));
+  const t0 = performance.now();
+  const step = compileStep(spec, rt, { seed: 1 });
+  step.run();
+  await step.read(Object.keys(spec.outputs)[0]);
+  const ms = performance.now() - t0;
+  const codes = [...step.generated.values()];
+  const bytes = codes.reduce((s, c) => s + c.length, 0);
+  const largest = Math.max(0, ...codes.map((c) => c.length));
+  const lets = Math.max(0, ...codes.map((c) => (c.match(/\blet /g) ?? []).length));
+  console.log(
+    `${id}: ${step.dispatchesPerStep} dispatches, ${codes.length} generated kernels, WGSL ${bytes} B ` +
+      `(largest ${largest} B, ${lets} lets), compile + first step ${(ms / 1000).toFixed(1)} s`,
+  );
+  step.destroy();
+}
+process.exit(0);
