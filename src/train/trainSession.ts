@@ -66,6 +66,7 @@ export class FlowSession implements TrainingSession {
   private analytic?: AnalyticTeacher;
   private sampling: SamplingPrograms;
   private completedAcc = 0;
+  private snapshotInFlight: Promise<void> = Promise.resolve();
   /** Networks (and `ema.<net>`) whose values came from a checkpoint: never re-initialised by copies. */
   private loaded: Set<string>;
 
@@ -154,6 +155,7 @@ export class FlowSession implements TrainingSession {
   }
 
   private async nextStage(): Promise<void> {
+    await this.snapshotInFlight; // its reads use the program that the next stage replaces
     this.values = await this.readNetworks();
     this.startStage(this.stageIndex + 1);
   }
@@ -184,7 +186,9 @@ export class FlowSession implements TrainingSession {
     } else if (!this.diverged) {
       // a snapshot read before this finite read is known good
       if (this.pendingSnapshot && this.pendingSnapshot.step <= step) this.lastGood = this.pendingSnapshot;
-      if (snapshotDue) this.snapshot(step).catch((e: unknown) => console.error(`snapshot of the parameters failed: ${String(e)}`));
+      if (snapshotDue) {
+        this.snapshotInFlight = this.snapshot(step).catch((e: unknown) => console.error(`snapshot of the parameters failed: ${String(e)}`));
+      }
     }
     return {
       step,
