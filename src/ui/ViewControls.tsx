@@ -30,7 +30,7 @@ export function ViewControls() {
     <div className="view-controls">
       <div className="segmented" role="radiogroup" aria-label="function evaluations per sample">
         <span className="segmented-label">NFE</span>
-        {NFES.filter((n) => n !== 'teacher' || teacher).map((n) => (
+        {NFES.map((n) => (
           <button
             key={String(n)}
             role="radio"
@@ -38,8 +38,13 @@ export function ViewControls() {
             className={view.nfe === n ? 'on' : ''}
             data-testid={`nfe-${n}`}
             onClick={() => set({ nfe: n })}
+            title={
+              n === 'teacher'
+                ? `${teacher ? "the teacher's" : "the model's own"} ODE, solved with the teacher's solver and steps`
+                : `${n} network evaluation${n === 1 ? '' : 's'} per sample`
+            }
           >
-            {n}
+            {n === 'teacher' ? (teacher ? 'teacher' : 'ODE') : n}
           </button>
         ))}
       </div>
@@ -72,7 +77,7 @@ export function ViewControls() {
           value={view.field}
           onChange={(v) => set({ field: v })}
           testId="show-field"
-          help="the network's F(x, t, s) as arrows"
+          help="where the map jumps from each point: the direction of (s - t) F(x, t, s)"
         />
         <Toggle
           label="animate"

@@ -72,7 +72,8 @@ export function sceneLayers(s: SceneInput): Layer[] {
         size: 1.5,
         grid: FIELD_GRID,
         box: s.box,
-        scale: 0.3 * span,
+        // arrows show where the map jumps, x -> f(x, t, s) = x + (s - t) F: against F when s < t (toward data)
+        scale: 0.3 * span * (view.fieldS < view.fieldT ? -1 : 1),
       });
     }
     if (view.animate) {

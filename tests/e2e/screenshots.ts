@@ -21,7 +21,7 @@ interface Shot {
   /** the experiment link; `steps=` is the step budget */
   hash: string;
   /** NFE button to press; the quality metric is watched at this NFE */
-  nfe: '1' | '2' | '4' | '8';
+  nfe: '1' | '2' | '4' | '8' | 'teacher';
   /** view toggles to switch on (test ids) */
   show: string[];
   /** stop when the metric is within this factor of the data floor */
@@ -38,8 +38,8 @@ export const SHOTS: Shot[] = [
   },
   {
     name: 'fm-checkerboard-paths',
-    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=64&depth=3&batch=256&lr=0.003&steps=5000',
-    nfe: '8',
+    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=64&depth=3&batch=256&lr=0.003&steps=5000&tnfe=32',
+    nfe: 'teacher',
     show: ['show-paths'],
     nearFloor: 1.3,
   },
@@ -59,7 +59,7 @@ async function quality(
 ): Promise<{ step: number; value: number; floor: number } | null> {
   return page.evaluate(`(() => {
     const el = document.querySelector('[data-testid=quality-plot]');
-    const trace = (el?.data ?? []).find((t) => /^NFE ${nfe}$/.test(t.name ?? ''));
+    const trace = (el?.data ?? []).find((t) => /${nfe === 'teacher' ? '^(teacher|ODE)' : `^NFE ${nfe}$`}/.test(t.name ?? ''));
     const floor = el?.layout?.shapes?.[0]?.y0;
     if (!trace || !trace.y.length || floor === undefined) return null;
     return { step: trace.x[trace.x.length - 1], value: trace.y[trace.y.length - 1], floor };

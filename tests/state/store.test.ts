@@ -43,12 +43,10 @@ describe('playground store', () => {
 
   it('a config change starts a new run and forgets the old numbers', () => {
     const { store } = storeWithOutbox();
-    store
-      .getState()
-      .receive({
-        type: 'summary',
-        summary: { step: 10, stage: 'student', losses: { loss: 1 }, stepsPerSecond: 5, diverged: false },
-      });
+    store.getState().receive({
+      type: 'summary',
+      summary: { step: 10, stage: 'student', losses: { loss: 1 }, stepsPerSecond: 5, diverged: false },
+    });
     const run = store.getState().runId;
     store.getState().setConfig((c) => ({ ...c, seed: 42 }));
     expect(store.getState().runId).toBe(run + 1);
@@ -58,15 +56,13 @@ describe('playground store', () => {
 
   it('play without a training engine says so instead of pretending', () => {
     const { store, sent } = storeWithOutbox();
-    store
-      .getState()
-      .receive({
-        type: 'ready',
-        adapter: 'x',
-        renderPath: 'readback',
-        training: false,
-        trainingNote: 'Training is not available yet in this build.',
-      });
+    store.getState().receive({
+      type: 'ready',
+      adapter: 'x',
+      renderPath: 'readback',
+      training: false,
+      trainingNote: 'Training is not available yet in this build.',
+    });
     store.getState().play();
     expect(sent.some((m) => m.type === 'play')).toBe(false);
     expect(store.getState().notices.map((n) => n.text)).toContain(
@@ -82,19 +78,17 @@ describe('playground store', () => {
   it('a diverged summary and a lost device become visible notices; the config is kept', () => {
     const { store } = storeWithOutbox();
     store.getState().setConfig((c) => ({ ...c, dataset: 'rings' }));
-    store
-      .getState()
-      .receive({
-        type: 'summary',
-        summary: {
-          step: 3,
-          stage: 'student',
-          losses: { loss: NaN },
-          stepsPerSecond: 1,
-          diverged: true,
-          message: 'Loss is NaN at step 3.',
-        },
-      });
+    store.getState().receive({
+      type: 'summary',
+      summary: {
+        step: 3,
+        stage: 'student',
+        losses: { loss: NaN },
+        stepsPerSecond: 1,
+        diverged: true,
+        message: 'Loss is NaN at step 3.',
+      },
+    });
     expect(store.getState().notices.map((n) => n.text)).toContain('Loss is NaN at step 3.');
     store.getState().receive({ type: 'fatal', kind: 'device-lost', message: 'The GPU device was lost' });
     expect(store.getState().gpu.phase).toBe('device-lost');

@@ -37,7 +37,6 @@ export function baseLayout(title: string, yTitle: string, logY: boolean): Partia
     yaxis: {
       title: { text: yTitle },
       type: logY ? 'log' : 'linear',
-      ...(logY ? { dtick: 'D2' } : {}), // labels at 1, 2, 5 of each decade, not at every minor tick
       gridcolor: '#e5e7eb',
       zeroline: false,
       exponentformat: 'power',
