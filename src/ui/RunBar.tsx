@@ -5,7 +5,7 @@ import { store, usePlayground } from './store.ts';
 export function RunBar() {
   const running = usePlayground((s) => s.status.running);
   const step = usePlayground((s) => s.status.step);
-  const stage = usePlayground((s) => s.status.stage);
+  const reported = usePlayground((s) => s.status.stage);
   const sps = usePlayground((s) => s.status.stepsPerSecond);
   const training = usePlayground((s) => s.gpu.training);
   const ready = usePlayground((s) => s.gpu.phase === 'ready');
@@ -15,6 +15,8 @@ export function RunBar() {
   const studentSteps = usePlayground((s) => s.config.train.steps);
   const twoStages = withTeacher && trainedTeacher;
   const total = twoStages ? teacherSteps + studentSteps : studentSteps;
+  // before the session reports (a new run is being built), a two-stage run is at its first stage
+  const stage = twoStages && step === 0 ? 'teacher' : reported;
   const { play, pause, step: stepOnce, reset } = store.getState();
   const note = usePlayground((s) => s.gpu.trainingNote);
   return (

@@ -19,7 +19,7 @@ export const COLORS = {
 };
 
 /** Paths drawn at once: enough to see the flow, few enough to read it. */
-const PATHS = 256;
+const PATHS = 128;
 const FIELD_GRID = 21;
 
 export interface SceneInput {
