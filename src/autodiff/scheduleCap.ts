@@ -3,14 +3,15 @@
  * reads it, from its cone: the inline nodes between it and the materialized tensors. A long chain of
  * elementwise work (an ODE unrolled in the graph) would otherwise become one kernel of thousands of
  * lines whose shader compilation (LLVM on software adapters) takes minutes. Walking the graph in
- * topological order, a node whose cone would exceed the cap materializes its largest inline inputs,
+ * topological order, a node whose cone passes half the cap is materialized (its readers start afresh),
+ * and one whose cone would still exceed the cap (many inputs) materializes its largest inline inputs,
  * so every kernel computes at most MAX_FUSED_NODES nodes (times the few coordinates each is read at).
  */
 import type { Node, Tensor } from './graph.ts';
 import { Prim } from './prims.ts';
 
-/** Inline nodes per generated kernel, at most (a few hundred `let`s: shader compile stays bounded). */
-export const MAX_FUSED_NODES = 160;
+/** Inline nodes per generated kernel, at most (about a thousand `let`s: each pipeline costs a fixed LLVM compile on software adapters, so fewer, larger kernels compile faster, while the cap keeps any one bounded). */
+export const MAX_FUSED_NODES = 1000;
 
 /**
  * Adds to `mat` the tensors to write so that no kernel's cone exceeds `cap` nodes; returns the cone
@@ -24,33 +25,48 @@ export function capFusedCones(
   keep: ReadonlySet<Tensor>,
   cap = MAX_FUSED_NODES,
 ): Map<Node, number> {
-  const cone = new Map<Node, Set<Node>>();
-  const own = new Map<Node, number>();
-  const empty = new Set<Node>();
-  const inlineCone = (t: Tensor): Set<Node> => (mat.has(t) ? empty : (cone.get(t.node) ?? empty));
-  for (const n of nodes) {
-    if (n.prim === Prim.Constant || !inlineable(n)) {
-      cone.set(n, empty);
-      continue;
+  const inline = (t: Tensor) => !mat.has(t) && t.node.prim !== Prim.Constant && inlineable(t.node);
+  // The cone is walked afresh (iteratively) for each node: a tensor materialized on the way shrinks
+  // the cones of everything that reads it, so no size computed before a cut is reused.
+  const coneSize = (roots: readonly Tensor[], self?: Node): number => {
+    const seen = new Set<Node>(self ? [self] : []);
+    const stack = roots.filter(inline);
+    while (stack.length) {
+      const t = stack.pop()!;
+      if (seen.has(t.node)) continue;
+      seen.add(t.node);
+      for (const u of t.node.inputs) if (inline(u) && !seen.has(u.node)) stack.push(u);
     }
-    const gather = () => {
-      const s = new Set<Node>([n]);
-      for (const t of n.inputs) for (const m of inlineCone(t)) s.add(m);
-      return s;
-    };
-    let s = gather();
-    if (s.size > cap) {
-      const heavy = n.inputs
-        .filter((t) => !mat.has(t) && !keep.has(t) && inlineCone(t).size > 0)
-        .sort((a, b) => inlineCone(b).size - inlineCone(a).size);
-      for (const t of heavy) {
-        mat.add(t);
-        s = gather();
-        if (s.size <= cap) break;
+    return seen.size;
+  };
+  const heavy = (n: Node) =>
+    n.inputs
+      .filter((t) => inline(t) && !keep.has(t))
+      .map((t) => ({ t, size: coneSize([t]) }))
+      .sort((x, y) => y.size - x.size);
+  const heaviest = (n: Node): { t: Tensor; size: number } | undefined => heavy(n)[0];
+  const own = new Map<Node, number>();
+  for (const n of nodes) {
+    if (n.prim === Prim.Constant || !inlineable(n)) continue;
+    let size = coneSize(n.inputs, n);
+    if (size > cap) {
+      for (const h of heavy(n)) {
+        mat.add(h.t);
+        size = coneSize(n.inputs, n);
+        if (size <= cap) break;
       }
     }
-    cone.set(n, s);
-    own.set(n, s.size);
+    // Past half the cap, the heaviest input (the shared state of a chain, read by many siblings) or
+    // else the node itself is written, so readers start small: cuts fall about every cap / 2 nodes.
+    if (size > cap / 2) {
+      const h = heaviest(n);
+      if (h && h.size > cap / 4) {
+        mat.add(h.t);
+        size = coneSize(n.inputs, n);
+      }
+      if (size > cap / 2 && n.outputs.length === 1 && !keep.has(n.outputs[0])) mat.add(n.outputs[0]);
+    }
+    own.set(n, size);
   }
   return own;
 }
