@@ -1,10 +1,12 @@
 // Matmul for CPU drivers (lavapipe, SwiftShader), same contract as matmul.wgsl:
 //   C[M,N] (+)= act(opA(A) . opB(B) + bias)      A:[M,K] or [K,M] (TRANS_A), B:[K,N] or [N,K] (TRANS_B)
 //   bias:[N]  P: A's layout (GATE_A: A := A * act'(P) on load)  pre:[M,N] (WRITE_PRE)  rowsum:[M] (ROWSUM)
-// A workgroup owns ROWS rows of C; its invocations run along N, 4 columns each. The rows' addresses
-// depend only on the workgroup, so a CPU driver loads each opA(A) value once per SIMD batch of
-// invocations and broadcasts it; only opB(B) is gathered across lanes. Per k: ROWS broadcasts and 4
-// gathers feed 4 ROWS fused multiply-adds, with no workgroup memory and no barrier.
+// A workgroup owns ROWS rows of C; its WG invocations run along N, 4 GROUPS columns each (group g at
+// 4 WG g). The rows' addresses depend only on the workgroup, so lavapipe loads each opA(A) value once
+// per SIMD batch of invocations and broadcasts it; only opB(B) is gathered across lanes. Per k: ROWS
+// broadcasts and 4 GROUPS gathers feed 4 ROWS GROUPS multiply-adds, with no workgroup memory and no
+// barrier. ROWS and GROUPS size function arrays, so they are constants: the host rewrites them
+// (rowsKernel in src/engine/kernels/matmul.ts).
 //! include activations
 
 override TRANS_A: bool = false;
