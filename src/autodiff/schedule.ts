@@ -263,9 +263,14 @@ export function schedule(opts: ScheduleOptions): Schedule {
   // ---- pinned slots: update values and Adam gradients need a unit of their own that writes them ----
   const pins = new Map<Tensor, Tensor>();
   const claimed = new Set<Tensor>();
-  const own = (t: Tensor): Tensor => {
+  // A value that other nodes also read (other than Adam's outputs, which only the EMA reads after the
+  // update) is written in place by a copy of its own: otherwise a kernel that reads both the old input and
+  // the new value (Heun's t + h beside t) would have to run both before and after the in-place write.
+  const consumed = new Set(nodes.flatMap((n) => n.inputs));
+  const own = (t: Tensor, update = false): Tensor => {
     let v = t;
-    if (!mat.has(t) || alias.has(t) || t.node.prim === Prim.Input || claimed.has(t)) {
+    const sharedValue = update && consumed.has(t) && t.node.prim !== Prim.Adam;
+    if (!mat.has(t) || alias.has(t) || t.node.prim === Prim.Input || claimed.has(t) || sharedValue) {
       v = emit(Prim.BroadcastTo, { shape: t.shape }, [t], [t.shape])[0];
       nodes.push(v.node);
       mat.add(v);
@@ -273,12 +278,12 @@ export function schedule(opts: ScheduleOptions): Schedule {
     claimed.add(v);
     return v;
   };
-  for (const u of opts.updates) pins.set(own(u.value), u.input);
+  for (const u of opts.updates) pins.set(own(u.value, true), u.input);
   const grads = new Map<Node, Tensor[]>();
   for (const n of nodes) {
     if (n.prim !== Prim.Adam) continue;
     const k = (n.inputs.length - 1) / 4;
-    grads.set(n, n.inputs.slice(k, 2 * k).map(own));
+    grads.set(n, n.inputs.slice(k, 2 * k).map((g) => own(g)));
   }
 
   const units = planUnits({
