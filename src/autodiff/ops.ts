@@ -26,7 +26,9 @@ export function broadcastShapes(...shapes: Shape[]): Shape {
       const k = s.length - rank + i;
       const e = k < 0 ? 1 : s[k];
       if (e !== 1 && d !== 1 && e !== d) {
-        throw new ShapeError(`cannot broadcast shapes ${shapes.map((x) => `[${x.join(',')}]`).join(' and ')}`);
+        throw new ShapeError(
+          `cannot broadcast shapes ${shapes.map((x) => `[${x.join(',')}]`).join(' and ')}`,
+        );
       }
       if (e !== 1) d = e;
     }
@@ -38,7 +40,8 @@ export function broadcastShapes(...shapes: Shape[]): Shape {
 function normAxes(axes: number[] | undefined, rank: number): number[] {
   const all = axes ?? [...Array(rank).keys()];
   const out = all.map((a) => (a < 0 ? a + rank : a));
-  for (const a of out) if (a < 0 || a >= rank) throw new ShapeError(`axis ${a} out of range for rank ${rank}`);
+  for (const a of out)
+    if (a < 0 || a >= rank) throw new ShapeError(`axis ${a} out of range for rank ${rank}`);
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
@@ -97,7 +100,9 @@ export function select(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 // ---- reductions and shape -----------------------------------------------------------------------
 
 function reducedShape(shape: Shape, axes: number[], keepDims: boolean): Shape {
-  return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+  return keepDims
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
 }
 
 export function sum(x: Tensor, axes?: number[], keepDims = false): Tensor {
@@ -139,7 +144,9 @@ export function concat(xs: Tensor[], axis = -1): Tensor {
   const ax = axis < 0 ? axis + rank : axis;
   for (const x of xs) {
     if (x.rank !== rank || x.shape.some((d, i) => i !== ax && d !== xs[0].shape[i])) {
-      throw new ShapeError(`concat: shapes ${xs.map((t) => `[${t.shape}]`).join(', ')} differ off axis ${ax}`);
+      throw new ShapeError(
+        `concat: shapes ${xs.map((t) => `[${t.shape}]`).join(', ')} differ off axis ${ax}`,
+      );
     }
   }
   const shape = xs[0].shape.map((d, i) => (i === ax ? xs.reduce((p, x) => p + x.shape[ax], 0) : d));
@@ -161,16 +168,26 @@ export function slice(x: Tensor, axis: number, start: number, size: number): Ten
 export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: boolean } = {}): Tensor {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
-  if (a.rank !== 2 || b.rank !== 2) throw new ShapeError(`matmul needs 2-D operands, got [${a.shape}] and [${b.shape}]`);
+  if (a.rank !== 2 || b.rank !== 2)
+    throw new ShapeError(`matmul needs 2-D operands, got [${a.shape}] and [${b.shape}]`);
   const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [k2, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
-  if (k !== k2) throw new ShapeError(`matmul: inner dimensions ${k} and ${k2} differ ([${a.shape}] . [${b.shape}])`);
+  if (k !== k2)
+    throw new ShapeError(`matmul: inner dimensions ${k} and ${k2} differ ([${a.shape}] . [${b.shape}])`);
   return one(emit(Prim.Matmul, { transA, transB }, [a, b], [[m, n]]));
 }
 
 function checkDense(x: Tensor, w: Tensor, b: Tensor): [number, number] {
-  if (x.rank !== 2 || w.rank !== 2 || b.rank !== 1 || w.shape[1] !== x.shape[1] || b.shape[0] !== w.shape[0]) {
-    throw new ShapeError(`dense: x [${x.shape}], weight [${w.shape}] (out, in), bias [${b.shape}] do not fit`);
+  if (
+    x.rank !== 2 ||
+    w.rank !== 2 ||
+    b.rank !== 1 ||
+    w.shape[1] !== x.shape[1] ||
+    b.shape[0] !== w.shape[0]
+  ) {
+    throw new ShapeError(
+      `dense: x [${x.shape}], weight [${w.shape}] (out, in), bias [${b.shape}] do not fit`,
+    );
   }
   return [x.shape[0], w.shape[0]];
 }
@@ -183,7 +200,8 @@ export function dense(x: Tensor, w: Tensor, b: Tensor, act: Activation): Tensor 
 /** The fused primal and tangent of a dense layer: [act(x W^T + b), act'(x W^T + b) * (x' W^T)]. */
 export function denseJvp(x: Tensor, xDot: Tensor, w: Tensor, b: Tensor, act: Activation): [Tensor, Tensor] {
   const shape = checkDense(x, w, b);
-  if (!sameShape(x.shape, xDot.shape)) throw new ShapeError(`denseJvp: tangent [${xDot.shape}] != primal [${x.shape}]`);
+  if (!sameShape(x.shape, xDot.shape))
+    throw new ShapeError(`denseJvp: tangent [${xDot.shape}] != primal [${x.shape}]`);
   const [y, yDot] = emit(Prim.DenseJvp, { act }, [x, xDot, w, b], [shape, shape]);
   return [y, yDot];
 }
@@ -204,7 +222,8 @@ export function adam(
   params: AdamParams,
 ): { p: Tensor[]; m: Tensor[]; v: Tensor[] } {
   const n = ps.length;
-  if (gs.length !== n || ms.length !== n || vs.length !== n) throw new ShapeError('adam: lists differ in length');
+  if (gs.length !== n || ms.length !== n || vs.length !== n)
+    throw new ShapeError('adam: lists differ in length');
   ps.forEach((p, i) => {
     for (const t of [gs[i], ms[i], vs[i]]) {
       if (!sameShape(t.shape, p.shape)) throw new ShapeError(`adam: [${t.shape}] != parameter [${p.shape}]`);

@@ -283,7 +283,10 @@ export function schedule(opts: ScheduleOptions): Schedule {
   for (const n of nodes) {
     if (n.prim !== Prim.Adam) continue;
     const k = (n.inputs.length - 1) / 4;
-    grads.set(n, n.inputs.slice(k, 2 * k).map((g) => own(g)));
+    grads.set(
+      n,
+      n.inputs.slice(k, 2 * k).map((g) => own(g)),
+    );
   }
 
   const units = planUnits({

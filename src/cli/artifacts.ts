@@ -62,7 +62,13 @@ export function writeCheckpoint(
 }
 
 /** CSVs of the data and of the samples at each NFE in `csvNfes`, and the scatter PNG of all sets. */
-export function writeSamples(dir: string, dataset: string, data: Float32Array, sets: Map<string, Float32Array>, csvNfes: readonly number[]): string[] {
+export function writeSamples(
+  dir: string,
+  dataset: string,
+  data: Float32Array,
+  sets: Map<string, Float32Array>,
+  csvNfes: readonly number[],
+): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const put = (name: string, content: string | Uint8Array) => {
@@ -75,7 +81,8 @@ export function writeSamples(dir: string, dataset: string, data: Float32Array, s
     if (s) put(`samples-nfe${k}.csv`, samplesToCsv(s));
   }
   const panels: ScatterPanel[] = [{ title: 'data', points: data, color: DATA_COLOR }];
-  for (const [label, points] of sets) panels.push({ title: label === 'teacher' ? 'teacher' : `NFE ${label}`, points });
+  for (const [label, points] of sets)
+    panels.push({ title: label === 'teacher' ? 'teacher' : `NFE ${label}`, points });
   put('samples.png', scatterPng(panels, { box: datasetInfo(dataset).box, size: 280 }));
   return written;
 }

@@ -3,7 +3,12 @@
  * (the same link a teacher shares); then --steps and --seed override it. Every mistake is a UsageError.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, resolveExperiment, type ExperimentConfig, type ExperimentInput } from '../train/config.ts';
+import {
+  ConfigError,
+  resolveExperiment,
+  type ExperimentConfig,
+  type ExperimentInput,
+} from '../train/config.ts';
 import { METHOD_PRESETS } from '../train/presets.ts';
 import { decodeExperiment } from '../state/url.ts';
 import { PRESETS } from '../state/presets.ts';
@@ -56,7 +61,9 @@ export function resolveConfig(flags: ConfigFlags): ResolvedConfig {
     try {
       text = readFileSync(flags.config, 'utf8');
     } catch (e) {
-      throw new UsageError(`Cannot read --config ${flags.config}: ${(e as Error).message}. Give the path of a JSON experiment config.`);
+      throw new UsageError(
+        `Cannot read --config ${flags.config}: ${(e as Error).message}. Give the path of a JSON experiment config.`,
+      );
     }
     try {
       raw = JSON.parse(text);
@@ -82,10 +89,13 @@ export function resolveConfig(flags: ConfigFlags): ResolvedConfig {
 }
 
 function applyOverrides(raw: unknown, flags: ConfigFlags): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError('An experiment config must be a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError('An experiment config must be a JSON object.');
   const out = structuredClone(raw) as Record<string, unknown>;
   if (flags.seed !== undefined) out.seed = flags.seed;
-  if (flags.steps !== undefined) out.train = { ...((out.train as object | undefined) ?? {}), steps: flags.steps };
-  if (flags.teacherSteps !== undefined) out.teacher = { ...((out.teacher as object | undefined) ?? {}), steps: flags.teacherSteps };
+  if (flags.steps !== undefined)
+    out.train = { ...((out.train as object | undefined) ?? {}), steps: flags.steps };
+  if (flags.teacherSteps !== undefined)
+    out.teacher = { ...((out.teacher as object | undefined) ?? {}), steps: flags.teacherSteps };
   return out;
 }

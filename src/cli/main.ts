@@ -18,13 +18,17 @@ import { resultsCommand } from './results.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
-    .description('Train and evaluate 2-D generative flows and flow maps on WebGPU (the FlowMap Lab engine, headless).')
+    .description(
+      'Train and evaluate 2-D generative flows and flow maps on WebGPU (the FlowMap Lab engine, headless).',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   program
     .command('train')
-    .description('train an experiment; writes checkpoint.safetensors, metrics.json, samples-nfe{1,2,4}.csv, data.csv, samples.png')
+    .description(
+      'train an experiment; writes checkpoint.safetensors, metrics.json, samples-nfe{1,2,4}.csv, data.csv, samples.png',
+    )
     .option('--preset <name>', 'a preset id (see `flowmap-lab list`)')
     .option('--config <file.json>', 'an experiment config as JSON')
     .option('--url <hash>', "a playground link or its hash, e.g. '#v=1&method=meanflow&dataset=moons'")
@@ -33,7 +37,9 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--seed <s>', 'random seed', seedInt())
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
-    .addOption(new Option('--nfe <list>', 'NFEs to evaluate').argParser(nfeList()).default([1, 2, 4, 8], '1,2,4,8'))
+    .addOption(
+      new Option('--nfe <list>', 'NFEs to evaluate').argParser(nfeList()).default([1, 2, 4, 8], '1,2,4,8'),
+    )
     .option('--quiet', 'no progress bar')
     .action((o) => run(trainCommand(o)));
 
@@ -41,7 +47,9 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .command('eval')
     .description("score a checkpoint's samples at each NFE against fresh data, beside the data-vs-data floor")
     .requiredOption('--checkpoint <file>', 'checkpoint.safetensors written by train')
-    .addOption(new Option('--nfe <list>', 'NFEs to evaluate').argParser(nfeList()).default([1, 2, 4, 8], '1,2,4,8'))
+    .addOption(
+      new Option('--nfe <list>', 'NFEs to evaluate').argParser(nfeList()).default([1, 2, 4, 8], '1,2,4,8'),
+    )
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
     .option('--seed <s>', 'seed of the noise and of the fresh data', seedInt())
     .option('--out <dir>', 'also write the samples (CSV) and a PNG here')
@@ -49,15 +57,22 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 
   program
     .command('loss')
-    .description("the method's loss terms and gradients on a given batch (to check against your own code; docs/checking.md)")
+    .description(
+      "the method's loss terms and gradients on a given batch (to check against your own code; docs/checking.md)",
+    )
     .requiredOption('--checkpoint <file>', 'checkpoint.safetensors (parameters and config)')
-    .requiredOption('--batch <file>', 'safetensors with the batch: data, random.0, random.1, ... (docs/checking.md)')
+    .requiredOption(
+      '--batch <file>',
+      'safetensors with the batch: data, random.0, random.1, ... (docs/checking.md)',
+    )
     .option('--out <file>', 'write loss terms and grad.<parameter> tensors as safetensors')
     .action((o) => run(lossCommand(o)));
 
   program
     .command('results')
-    .description('train every method on 8gaussians, moons and checkerboard at the stated budget and write docs/results.md')
+    .description(
+      'train every method on 8gaussians, moons and checkerboard at the stated budget and write docs/results.md',
+    )
     .option('--out <dir>', 'folder of results.md and results/*.png', 'docs')
     .option('--methods <list>', 'only these methods (comma-separated)', (t: string) => t.split(','))
     .option('--datasets <list>', 'only these datasets (comma-separated)', (t: string) => t.split(','))
@@ -74,7 +89,15 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
 }
 
 /** Errors that mean the user asked for something impossible: exit code 2 with the message. */
-const USAGE_ERRORS = [UsageError, ConfigError, UnknownMethodError, MethodParamsError, CheckpointError, SafetensorsFormatError, TeacherUnavailableError];
+const USAGE_ERRORS = [
+  UsageError,
+  ConfigError,
+  UnknownMethodError,
+  MethodParamsError,
+  CheckpointError,
+  SafetensorsFormatError,
+  TeacherUnavailableError,
+];
 
 export function exitCodeOf(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -94,7 +117,8 @@ export async function main(argv: string[]): Promise<number> {
     return await pending;
   } catch (e) {
     const code = exitCodeOf(e);
-    if (!(e instanceof CommanderError)) console.error(e instanceof NoAdapterError || code === EXIT_USAGE ? (e as Error).message : e);
+    if (!(e instanceof CommanderError))
+      console.error(e instanceof NoAdapterError || code === EXIT_USAGE ? (e as Error).message : e);
     return code;
   }
 }

@@ -18,18 +18,26 @@ export function progressBar(total: number, quiet = false): Progress {
         const now = performance.now();
         if (now - last < 5000 && s.step < total) return;
         last = now;
-        process.stderr.write(`${s.stage} ${s.step}/${total} steps, ${s.stepsPerSecond.toFixed(1)} steps/s, loss ${fmtLoss(s)}\n`);
+        process.stderr.write(
+          `${s.stage} ${s.step}/${total} steps, ${s.stepsPerSecond.toFixed(1)} steps/s, loss ${fmtLoss(s)}\n`,
+        );
       },
       stop() {},
     };
   }
   const bar = new cliProgress.SingleBar(
-    { format: '{stage} [{bar}] {value}/{total} | {sps} steps/s | loss {loss}', stream: process.stderr, hideCursor: true },
+    {
+      format: '{stage} [{bar}] {value}/{total} | {sps} steps/s | loss {loss}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { stage: 'start', sps: '-', loss: '-' });
   return {
-    update: (s) => Object.keys(s.losses).length > 0 && bar.update(s.step, { stage: s.stage.padEnd(7), sps: s.stepsPerSecond.toFixed(1), loss: fmtLoss(s) }),
+    update: (s) =>
+      Object.keys(s.losses).length > 0 &&
+      bar.update(s.step, { stage: s.stage.padEnd(7), sps: s.stepsPerSecond.toFixed(1), loss: fmtLoss(s) }),
     stop: () => bar.stop(),
   };
 }

@@ -20,7 +20,16 @@ export const RESULT_DATASETS = ['8gaussians', 'moons', 'checkerboard'] as const;
 export const RESULT_NFES = [1, 2, 4, 8];
 
 /** The stated budget: one network size, batch and step count for every method. */
-export const BUDGET = { width: 64, depth: 3, batch: 256, steps: 1500, teacherSteps: 1500, lr: 2e-3, ema: 0.99, samples: 4096 } as const;
+export const BUDGET = {
+  width: 64,
+  depth: 3,
+  batch: 256,
+  steps: 1500,
+  teacherSteps: 1500,
+  lr: 2e-3,
+  ema: 0.99,
+  samples: 4096,
+} as const;
 
 /** Each method's recipe at the budget (official hyperparameters from the method's defaults). */
 export function resultConfig(method: string, dataset: string): ExperimentConfig {
@@ -48,7 +57,14 @@ export interface ResultRow {
   picture: string;
 }
 
-async function runOne(gpu: GpuContext, rt: Runtime, method: string, dataset: string, dir: string, log: (s: string) => void): Promise<ResultRow> {
+async function runOne(
+  gpu: GpuContext,
+  rt: Runtime,
+  method: string,
+  dataset: string,
+  dir: string,
+  log: (s: string) => void,
+): Promise<ResultRow> {
   const config = resultConfig(method, dataset);
   const session = await createSession(gpu, config, { method: methodById(method), runtime: rt });
   try {
@@ -61,7 +77,9 @@ async function runOne(gpu: GpuContext, rt: Runtime, method: string, dataset: str
         rate = s.stepsPerSecond || rate;
         if (performance.now() - said > 30_000) {
           said = performance.now();
-          log(`  ${method} on ${dataset}: ${s.stage} step ${s.step}/${session.totalSteps}, ${rate.toFixed(1)} steps/s`);
+          log(
+            `  ${method} on ${dataset}: ${s.stage} step ${s.step}/${session.totalSteps}, ${rate.toFixed(1)} steps/s`,
+          );
         }
       },
     });
@@ -69,11 +87,27 @@ async function runOne(gpu: GpuContext, rt: Runtime, method: string, dataset: str
     const ev = await session.evaluate(BUDGET.samples, RESULT_NFES, true);
     const picture = `${method}-${dataset}.png`;
     const panels: ScatterPanel[] = [{ title: 'data', points: ev.data, color: DATA_COLOR }];
-    for (const [label, pts] of ev.sets) panels.push({ title: label === 'teacher' ? 'teacher' : `NFE ${label}`, points: pts.subarray(0, 2 * 3000) });
+    for (const [label, pts] of ev.sets)
+      panels.push({
+        title: label === 'teacher' ? 'teacher' : `NFE ${label}`,
+        points: pts.subarray(0, 2 * 3000),
+      });
     writeFileSync(join(dir, picture), scatterPng(panels, { box: datasetInfo(dataset).box, size: 200 }));
     const stages = session.plan.map((p) => `${p.stage.name} ${p.steps}`).join(' + ');
-    log(`${method} on ${dataset}: ${stages} steps in ${seconds.toFixed(0)} s; 1-NFE grid TV ${fmtNum(ev.report.metrics.gridTv['1'])}`);
-    return { method, dataset, config, report: ev.report, stepsPerSecond: rate, seconds, dispatchesPerStep: session.dispatchesPerStep, stages, picture };
+    log(
+      `${method} on ${dataset}: ${stages} steps in ${seconds.toFixed(0)} s; 1-NFE grid TV ${fmtNum(ev.report.metrics.gridTv['1'])}`,
+    );
+    return {
+      method,
+      dataset,
+      config,
+      report: ev.report,
+      stepsPerSecond: rate,
+      seconds,
+      dispatchesPerStep: session.dispatchesPerStep,
+      stages,
+      picture,
+    };
   } finally {
     session.dispose();
   }
@@ -95,13 +129,22 @@ export function resultsMarkdown(rows: ResultRow[], adapter: string, minutes: num
     '## One-step quality at a glance (grid TV, lower is better)',
     '',
   ];
-  const fm1 = (d: string) => rows.find((r) => r.method === 'fm' && r.dataset === d)?.report.metrics.gridTv['1'];
+  const fm1 = (d: string) =>
+    rows.find((r) => r.method === 'fm' && r.dataset === d)?.report.metrics.gridTv['1'];
   // Each cell: the 1-NFE grid TV, marked with whether it is at most half of FM's one Euler step there.
   const glance = [['method', ...RESULT_DATASETS.map((d) => `${d} NFE 1`), 'at most half of FM 1 Euler step']];
   for (const m of [...new Set(rows.map((r) => r.method))]) {
-    const cells = RESULT_DATASETS.map((d) => rows.find((r) => r.method === m && r.dataset === d)?.report.metrics.gridTv['1']);
-    const half = RESULT_DATASETS.map((d, i) => cells[i] !== undefined && fm1(d) !== undefined && cells[i]! <= fm1(d)! / 2);
-    const verdict = half.every(Boolean) ? 'on all three' : half.some(Boolean) ? `on ${RESULT_DATASETS.filter((_, i) => half[i]).join(', ')}` : 'on none';
+    const cells = RESULT_DATASETS.map(
+      (d) => rows.find((r) => r.method === m && r.dataset === d)?.report.metrics.gridTv['1'],
+    );
+    const half = RESULT_DATASETS.map(
+      (d, i) => cells[i] !== undefined && fm1(d) !== undefined && cells[i]! <= fm1(d)! / 2,
+    );
+    const verdict = half.every(Boolean)
+      ? 'on all three'
+      : half.some(Boolean)
+        ? `on ${RESULT_DATASETS.filter((_, i) => half[i]).join(', ')}`
+        : 'on none';
     glance.push([m, ...cells.map(fmtNum), m === 'fm' ? '(the reference)' : verdict]);
   }
   const floors = RESULT_DATASETS.map((d) => fmtNum(rows.find((r) => r.dataset === d)?.report.floor.gridTv));
@@ -123,7 +166,11 @@ export function resultsMarkdown(rows: ResultRow[], adapter: string, minutes: num
   return out.join('\n');
 }
 
-export async function resultsCommand(opts: { out: string; methods?: string[]; datasets?: string[] }): Promise<number> {
+export async function resultsCommand(opts: {
+  out: string;
+  methods?: string[];
+  datasets?: string[];
+}): Promise<number> {
   const picDir = join(opts.out, 'results');
   mkdirSync(picDir, { recursive: true });
   const gpu = await acquireGpu();

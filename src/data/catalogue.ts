@@ -3,7 +3,6 @@
  * The sampling itself lives in src/engine/cpu/sampleData.ts (the oracle the GPU kernel matches).
  */
 import {
-  DATASET_NAMES,
   UnknownDatasetError,
   isDatasetName,
   sampleDataCpu,
@@ -105,4 +104,3 @@ export function sampleReference(dataset: string, n: number, seed: number, stream
   if (!isDatasetName(dataset)) throw new UnknownDatasetError(dataset);
   return sampleDataCpu(dataset, n, seed, REFERENCE_STREAM + streamOffset, 0);
 }
-

@@ -36,7 +36,9 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   const where = isNode && typeof navigator === 'undefined' ? 'node' : 'browser';
   const gpu = options.gpu ?? (await defaultGpu());
   if (!gpu) throw new NoAdapterError(where, 'navigator.gpu is undefined');
-  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  const adapter = await gpu.requestAdapter({
+    powerPreference: options.powerPreference ?? 'high-performance',
+  });
   if (!adapter) throw new NoAdapterError(where, 'requestAdapter() returned null');
   const limits = adapter.limits;
   const device = await adapter.requestDevice({

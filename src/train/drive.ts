@@ -55,6 +55,8 @@ export async function drive(session: TrainingSession, opts: DriveOptions): Promi
 }
 
 const divergedTerms = (s: StepSummary) => {
-  const bad = Object.entries(s.losses).filter(([, v]) => !Number.isFinite(v)).map(([k]) => k);
+  const bad = Object.entries(s.losses)
+    .filter(([, v]) => !Number.isFinite(v))
+    .map(([k]) => k);
   return bad.length ? bad : ['(unknown term)'];
 };

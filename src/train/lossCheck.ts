@@ -32,7 +32,13 @@ export interface LossCheckGraph {
   parameters: string[];
 }
 
-export function lossCheckGraph(method: Method, config: ExperimentConfig, params: Record<string, unknown>, stage: Stage<unknown>, teacher: TeacherKind): LossCheckGraph {
+export function lossCheckGraph(
+  method: Method,
+  config: ExperimentConfig,
+  params: Record<string, unknown>,
+  stage: Stage<unknown>,
+  teacher: TeacherKind,
+): LossCheckGraph {
   const nets = networkInputs(method, config);
   const batch: BatchInput[] = [];
   const B = config.train.batch;
@@ -52,16 +58,25 @@ export function lossCheckGraph(method: Method, config: ExperimentConfig, params:
     config,
     params,
     current: { ...nets.inputs },
-    teacher: analytic ? { kind: 'analytic', velocity: analytic.velocity } : { kind: teacher === 'network' ? 'network' : 'none' },
+    teacher: analytic
+      ? { kind: 'analytic', velocity: analytic.velocity }
+      : { kind: teacher === 'network' ? 'network' : 'none' },
     data,
     random,
   });
   const loss = stage.main.buildLoss(ctx);
   const outputs: Record<string, Tensor> = { loss: loss.total };
   for (const [k, t] of Object.entries(loss.terms)) outputs[`loss.${k}`] = t;
-  const trained = stage.main.trains.flatMap((net) => nets.specs[net].map((s) => ({ name: `${net}.${s.name}`, t: nets.inputs[net][s.name] })));
-  const gs = grad(loss.total, trained.map((p) => p.t));
+  const trained = stage.main.trains.flatMap((net) =>
+    nets.specs[net].map((s) => ({ name: `${net}.${s.name}`, t: nets.inputs[net][s.name] })),
+  );
+  const gs = grad(
+    loss.total,
+    trained.map((p) => p.t),
+  );
   trained.forEach((p, i) => (outputs[`grad.${p.name}`] = gs[i]));
-  const parameters = Object.entries(nets.inputs).flatMap(([net, ps]) => Object.keys(ps).map((k) => `${net}.${k}`));
+  const parameters = Object.entries(nets.inputs).flatMap(([net, ps]) =>
+    Object.keys(ps).map((k) => `${net}.${k}`),
+  );
   return { batch, outputs, feeds: analytic?.feeds ?? {}, parameters };
 }

@@ -6,10 +6,22 @@
  */
 import type { Tensor } from '../autodiff/index.ts';
 import type { ConditionalFlowMapFn, FlowMapFn, Method, NetworkDecl } from '../methods/method.ts';
-import { flowNet, flowNetSpec, initParams, paramInputs, type FlowNetOptions, type ParamSpec, type ParamTensors, type ParamValues } from '../nn/index.ts';
+import {
+  flowNet,
+  flowNetSpec,
+  initParams,
+  paramInputs,
+  type FlowNetOptions,
+  type ParamSpec,
+  type ParamTensors,
+  type ParamValues,
+} from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
 
-export const netOptions = (config: ExperimentConfig): FlowNetOptions => ({ timeFeatures: config.net.time, act: config.net.act });
+export const netOptions = (config: ExperimentConfig): FlowNetOptions => ({
+  timeFeatures: config.net.time,
+  act: config.net.act,
+});
 
 export function networkSpec(decl: NetworkDecl, config: ExperimentConfig): ParamSpec[] {
   const cond = decl.kind === 'conditionalFlowMap' ? (decl.condDim ?? 0) : 0;

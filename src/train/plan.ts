@@ -26,7 +26,12 @@ export interface PlanOptions {
 }
 
 /** How the teacher velocity is obtained for the student stages of `method`. */
-export function teacherKind(method: Method, config: ExperimentConfig, params: Record<string, unknown>, opts: PlanOptions = {}): TeacherKind {
+export function teacherKind(
+  method: Method,
+  config: ExperimentConfig,
+  params: Record<string, unknown>,
+  opts: PlanOptions = {},
+): TeacherKind {
   if (!method.needsTeacher(params)) return 'none';
   if (opts.teacherLoaded) return 'network';
   if (config.teacher.source === 'analytic') {
@@ -41,7 +46,12 @@ export function teacherKind(method: Method, config: ExperimentConfig, params: Re
   return 'network';
 }
 
-export function planStages(method: Method, config: ExperimentConfig, params: Record<string, unknown>, opts: PlanOptions = {}): PlannedStage[] {
+export function planStages(
+  method: Method,
+  config: ExperimentConfig,
+  params: Record<string, unknown>,
+  opts: PlanOptions = {},
+): PlannedStage[] {
   const kind = teacherKind(method, config, params, opts);
   const out: PlannedStage[] = [];
   let start = 0;

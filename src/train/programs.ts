@@ -35,12 +35,18 @@ export function hasSlot(step: CompiledStep, name: string): boolean {
 }
 
 /** Records copies of the named tensors from one program's arena into another's (same names, same sizes). */
-export function copyTensors(enc: GPUCommandEncoder, from: CompiledStep, to: CompiledStep, names: readonly string[]): void {
+export function copyTensors(
+  enc: GPUCommandEncoder,
+  from: CompiledStep,
+  to: CompiledStep,
+  names: readonly string[],
+): void {
   for (const name of names) {
     if (!hasSlot(to, name) || !hasSlot(from, name)) continue;
     const a = slotView(from, name);
     const b = slotView(to, name);
-    if (a.size !== b.size) throw new RangeError(`'${name}' has ${a.size} values in one program and ${b.size} in the other`);
+    if (a.size !== b.size)
+      throw new RangeError(`'${name}' has ${a.size} values in one program and ${b.size} in the other`);
     enc.copyBufferToBuffer(a.buffer, a.offset, b.buffer, b.offset, a.size * 4);
   }
 }

@@ -34,9 +34,15 @@ function pick(m: SampleMetrics): Record<QualityMetric, number> {
  * One report: every set against its own fresh data draw of the same size (seed `seed`, a different
  * stream per set), and the floor (two further fresh draws). All sets must have the same size.
  */
-export function scoreSets(dataset: string, sets: readonly ScoredSet[], step: number, seed: number): QualityReport {
+export function scoreSets(
+  dataset: string,
+  sets: readonly ScoredSet[],
+  step: number,
+  seed: number,
+): QualityReport {
   const n = sets[0]?.points.length / 2;
-  if (!n || sets.some((s) => s.points.length !== 2 * n)) throw new RangeError('scoreSets: give sets of one common, non-zero size');
+  if (!n || sets.some((s) => s.points.length !== 2 * n))
+    throw new RangeError('scoreSets: give sets of one common, non-zero size');
   const metrics: Record<string, Record<string, number>> = {};
   for (const k of QUALITY_METRICS) metrics[k] = {};
   sets.forEach((s, i) => {

@@ -3,7 +3,10 @@ import type { PointSet } from './session.ts';
 
 export async function readPoints(device: GPUDevice, set: PointSet): Promise<Float32Array> {
   const bytes = set.count * 8;
-  const staging = device.createBuffer({ size: Math.max(bytes, 8), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    size: Math.max(bytes, 8),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(set.buffer, set.offset, staging, 0, bytes);
   device.queue.submit([enc.finish()]);

@@ -40,7 +40,11 @@ export interface SampleGraphOptions {
 }
 
 /** The teacher's velocity u_T(x, t) over its inputs (analytic or the 'teacher' network's diagonal). */
-export function teacherVelocity(method: Method, config: ExperimentConfig, opts: SampleGraphOptions): VelocityFn | null {
+export function teacherVelocity(
+  method: Method,
+  config: ExperimentConfig,
+  opts: SampleGraphOptions,
+): VelocityFn | null {
   if (opts.teacher === 'analytic') return opts.analytic ?? null;
   if (opts.teacher !== 'network') return null;
   const params = paramInputs(networkSpec(method.networks.teacher, config), netPrefix('teacher'));
@@ -48,13 +52,23 @@ export function teacherVelocity(method: Method, config: ExperimentConfig, opts: 
 }
 
 /** The model's samples at `steps` sampler steps. */
-export function modelSampleGraph(method: Method, config: ExperimentConfig, n: number, steps: number, opts: SampleGraphOptions): SampleGraph {
+export function modelSampleGraph(
+  method: Method,
+  config: ExperimentConfig,
+  n: number,
+  steps: number,
+  opts: SampleGraphOptions,
+): SampleGraph {
   const name = method.sampleNetwork;
   const spec = networkSpec(method.networks[name], config);
   const params = paramInputs(spec, opts.useEma ? emaPrefix(name) : netPrefix(name));
   const noise = input(NOISE_INPUT, [n, 2]);
   const r = method.sample(
-    { params: resolvedParams(method, config), net: bindFlowMap(params, netOptions(config)), teacher: teacherVelocity(method, config, opts) },
+    {
+      params: resolvedParams(method, config),
+      net: bindFlowMap(params, netOptions(config)),
+      teacher: teacherVelocity(method, config, opts),
+    },
     noise,
     { steps, solver: 'euler' }, // NFE k = k Euler steps for a velocity model (FM); flow maps ignore the solver
   );
@@ -66,11 +80,19 @@ export function modelSampleGraph(method: Method, config: ExperimentConfig, n: nu
  * distillation method, or the model's own diagonal for a method without a teacher (FM: its many-step
  * samples; a flow map: its instantaneous velocity F(x, t, t)).
  */
-export function teacherSampleGraph(method: Method, config: ExperimentConfig, n: number, opts: SampleGraphOptions): SampleGraph {
+export function teacherSampleGraph(
+  method: Method,
+  config: ExperimentConfig,
+  n: number,
+  opts: SampleGraphOptions,
+): SampleGraph {
   let u = teacherVelocity(method, config, opts);
   if (!u) {
     const name = method.sampleNetwork;
-    const params = paramInputs(networkSpec(method.networks[name], config), opts.useEma ? emaPrefix(name) : netPrefix(name));
+    const params = paramInputs(
+      networkSpec(method.networks[name], config),
+      opts.useEma ? emaPrefix(name) : netPrefix(name),
+    );
     u = diagonal(bindFlowMap(params, netOptions(config)));
   }
   const r = odeSample(u, input(NOISE_INPUT, [n, 2]), config.teacher.solverSteps, config.teacher.solver);

@@ -4,14 +4,29 @@
  * reads from the training step's arena, in the same command buffer.
  */
 import type { CompiledStep } from '../autodiff/compile.ts';
-import { graphInputs, input, reshape, sampleData, concat, matmul, slice, type Tensor } from '../autodiff/index.ts';
+import {
+  graphInputs,
+  input,
+  reshape,
+  sampleData,
+  concat,
+  matmul,
+  slice,
+  type Tensor,
+} from '../autodiff/index.ts';
 import type { Runtime } from '../engine/runtime.ts';
 import type { Method, VelocityFn } from '../methods/method.ts';
 import type { ExperimentConfig } from './config.ts';
 import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { compileProgram, copyTensors, slotView } from './programs.ts';
-import { modelSampleGraph, NOISE_INPUT, samplingNoise, teacherSampleGraph, teacherVelocity } from './sampleGraph.ts';
+import {
+  modelSampleGraph,
+  NOISE_INPUT,
+  samplingNoise,
+  teacherSampleGraph,
+  teacherVelocity,
+} from './sampleGraph.ts';
 import { ODE_T, ODE_X, odeStepGraph } from './odeProgram.ts';
 import { diagonal } from '../methods/flow.ts';
 
@@ -20,7 +35,10 @@ export const TEACHER_PATH_STEPS = 16;
 
 function modelVelocity(method: Method, config: ExperimentConfig, ema: boolean): VelocityFn {
   const name = method.sampleNetwork;
-  const params = paramInputs(networkSpec(method.networks[name], config), ema ? emaPrefix(name) : netPrefix(name));
+  const params = paramInputs(
+    networkSpec(method.networks[name], config),
+    ema ? emaPrefix(name) : netPrefix(name),
+  );
   return diagonal(bindFlowMap(params, netOptions(config)));
 }
 import { paramInputs } from '../nn/index.ts';
@@ -58,7 +76,8 @@ function pathMajor(traj: Tensor, paths: number): Tensor {
   const [s, n] = traj.shape;
   const first = slice(traj, 1, 0, paths);
   const eye = input('paths.eye', [s, s]);
-  const coord = (c: number) => reshape(matmul(reshape(slice(first, 2, c, 1), [s, paths]), eye, { transA: true }), [paths, s, 1]);
+  const coord = (c: number) =>
+    reshape(matmul(reshape(slice(first, 2, c, 1), [s, paths]), eye, { transA: true }), [paths, s, 1]);
   void n;
   return concat([coord(0), coord(1)], 2);
 }
@@ -69,21 +88,42 @@ export class SamplingPrograms {
 
   private paramNames(outputs: Tensor[]): string[] {
     return [...graphInputs(outputs).keys()].filter(
-      (k) => k !== NOISE_INPUT && k !== ODE_X && k !== ODE_T && !k.startsWith('analytic.') && !k.startsWith('field.') && k !== 'paths.eye',
+      (k) =>
+        k !== NOISE_INPUT &&
+        k !== ODE_X &&
+        k !== ODE_T &&
+        !k.startsWith('analytic.') &&
+        !k.startsWith('field.') &&
+        k !== 'paths.eye',
     );
   }
 
   private get(
     key: string,
-    build: () => { outputs?: Record<string, Tensor>; updates?: Record<string, Tensor>; feeds?: Record<string, ArrayLike<number>>; repeat?: number },
+    build: () => {
+      outputs?: Record<string, Tensor>;
+      updates?: Record<string, Tensor>;
+      feeds?: Record<string, ArrayLike<number>>;
+      repeat?: number;
+    },
   ): Program {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const { outputs, feeds, updates, repeat } = build();
-    const step = compileProgram(this.ctx.rt, { outputs, updates, feeds: { ...this.ctx.analytic?.feeds, ...feeds } }, this.ctx.config.seed + 1);
+    const step = compileProgram(
+      this.ctx.rt,
+      { outputs, updates, feeds: { ...this.ctx.analytic?.feeds, ...feeds } },
+      this.ctx.config.seed + 1,
+    );
     const roots = [...Object.values(outputs ?? {}), ...Object.values(updates ?? {})];
     const ode = updates !== undefined;
-    const p: Program = { step, params: this.paramNames(roots), repeat: repeat ?? 1, result: ode ? ODE_X : 'samples', noise: ode ? ODE_X : NOISE_INPUT };
+    const p: Program = {
+      step,
+      params: this.paramNames(roots),
+      repeat: repeat ?? 1,
+      result: ode ? ODE_X : 'samples',
+      noise: ode ? ODE_X : NOISE_INPUT,
+    };
     if (ode) p.odeNoise = Float32Array.from(feeds?.[ODE_X] ?? []);
     this.cache.set(key, p);
     return p;
@@ -105,12 +145,22 @@ export class SamplingPrograms {
       return this.get(`ode|${n}|${ema}`, () => {
         const u = teacherVelocity(method, config, this.graphOpts()) ?? modelVelocity(method, config, ema);
         const steps = config.teacher.solverSteps;
-        return { updates: odeStepGraph(u, n, steps, config.teacher.solver).updates, feeds: { [ODE_X]: samplingNoise(config.seed, 0, n), [ODE_T]: [1] }, repeat: steps };
+        return {
+          updates: odeStepGraph(u, n, steps, config.teacher.solver).updates,
+          feeds: { [ODE_X]: samplingNoise(config.seed, 0, n), [ODE_T]: [1] },
+          repeat: steps,
+        };
       });
     }
     return this.get(`sample|${kind}|${n}|${paths}|${ema}`, () => {
-      const pathConfig = { ...config, teacher: { ...config.teacher, solverSteps: Math.min(config.teacher.solverSteps, TEACHER_PATH_STEPS) } };
-      const g = kind === 'teacher' ? teacherSampleGraph(method, pathConfig, n, this.graphOpts()) : modelSampleGraph(method, config, n, kind, this.graphOpts());
+      const pathConfig = {
+        ...config,
+        teacher: { ...config.teacher, solverSteps: Math.min(config.teacher.solverSteps, TEACHER_PATH_STEPS) },
+      };
+      const g =
+        kind === 'teacher'
+          ? teacherSampleGraph(method, pathConfig, n, this.graphOpts())
+          : modelSampleGraph(method, config, n, kind, this.graphOpts());
       const outputs: Record<string, Tensor> = { samples: g.samples };
       const feeds: Record<string, ArrayLike<number>> = { [NOISE_INPUT]: samplingNoise(config.seed, 0, n) };
       if (paths > 0) {
@@ -125,15 +175,24 @@ export class SamplingPrograms {
   }
 
   dataProgram(n: number): Program {
-    return this.get(`data|${n}`, () => ({ outputs: { data: sampleData(this.ctx.config.dataset, n, DISPLAY_DATA_STREAM) } }));
+    return this.get(`data|${n}`, () => ({
+      outputs: { data: sampleData(this.ctx.config.dataset, n, DISPLAY_DATA_STREAM) },
+    }));
   }
 
   fieldProgram(points: number): Program {
     return this.get(`field|${points}|${this.ctx.useEma()}`, () => {
       const { method, config } = this.ctx;
       const name = method.sampleNetwork;
-      const params = paramInputs(networkSpec(method.networks[name], config), this.ctx.useEma() ? emaPrefix(name) : netPrefix(name));
-      const F = bindFlowMap(params, netOptions(config))(input('field.x', [points, 2]), input('field.t', [points, 1]), input('field.s', [points, 1]));
+      const params = paramInputs(
+        networkSpec(method.networks[name], config),
+        this.ctx.useEma() ? emaPrefix(name) : netPrefix(name),
+      );
+      const F = bindFlowMap(params, netOptions(config))(
+        input('field.x', [points, 2]),
+        input('field.t', [points, 1]),
+        input('field.s', [points, 1]),
+      );
       return { outputs: { field: F } };
     });
   }

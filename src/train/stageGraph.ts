@@ -4,13 +4,38 @@
  * AdamW, update EMA copies, and add every loss term into an accumulator. The result is a set of
  * `updates` (input name -> its value after the step) that the GPU compiler replays K times per submit.
  */
-import { add, adam, concat, constant, grad, input, reshape, sampleData, broadcastTo, type Tensor } from '../autodiff/index.ts';
+import {
+  add,
+  adam,
+  concat,
+  constant,
+  grad,
+  input,
+  reshape,
+  sampleData,
+  broadcastTo,
+  type Tensor,
+} from '../autodiff/index.ts';
 import type { AdamParams, RandomDist, Shape } from '../autodiff/prims.ts';
-import { streamCounter, type LossContext, type Method, type OptimizerGroup, type Stage, type VelocityFn } from '../methods/method.ts';
+import {
+  streamCounter,
+  type LossContext,
+  type Method,
+  type OptimizerGroup,
+  type Stage,
+  type VelocityFn,
+} from '../methods/method.ts';
 import { emaUpdate, paramList, type ParamTensors } from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
 import { StageError } from './errors.ts';
-import { bindConditional, bindFlowMap, emaPrefix, netOptions, networkInputs, type NetworkSet } from './networks.ts';
+import {
+  bindConditional,
+  bindFlowMap,
+  emaPrefix,
+  netOptions,
+  networkInputs,
+  type NetworkSet,
+} from './networks.ts';
 
 export const DATA_STREAM = 0;
 /** Random streams of group g, update u start at 1 + STREAM_BLOCK (8 g + u): room for 256 leaves each. */
@@ -23,7 +48,8 @@ export const ADAM_EPS = 1e-8;
  */
 export const ACC = 'acc';
 export const stepName = (group: string) => `opt.${group}.step`;
-export const momentName = (group: string, which: 'm' | 'v', input: string) => `opt.${group}.${which}.${input}`;
+export const momentName = (group: string, which: 'm' | 'v', input: string) =>
+  `opt.${group}.${which}.${input}`;
 
 /** Where the batch's randomness comes from: device leaves (training) or named inputs (the `loss` check). */
 export interface BatchSource {
@@ -37,7 +63,8 @@ export const deviceBatch = (dataset: string): BatchSource => ({
 });
 
 /** How the teacher velocity is bound in a stage that reads it. */
-export type TeacherBinding = { kind: 'analytic'; velocity: VelocityFn } | { kind: 'network' } | { kind: 'none' };
+export type TeacherBinding =
+  { kind: 'analytic'; velocity: VelocityFn } | { kind: 'network' } | { kind: 'none' };
 
 export interface StageGraph {
   stage: Stage<unknown>;
@@ -59,16 +86,31 @@ export interface StageGraphOptions {
   samplingEma: number;
 }
 
-export function adamSettings(config: ExperimentConfig, group: OptimizerGroup<unknown>, params: unknown): AdamParams {
+export function adamSettings(
+  config: ExperimentConfig,
+  group: OptimizerGroup<unknown>,
+  params: unknown,
+): AdamParams {
   const t = config.train;
-  const base: AdamParams = { lr: t.lr, beta1: t.beta1, beta2: t.beta2, eps: ADAM_EPS, weightDecay: t.weightDecay, clipNorm: t.clipNorm };
+  const base: AdamParams = {
+    lr: t.lr,
+    beta1: t.beta1,
+    beta2: t.beta2,
+    eps: ADAM_EPS,
+    weightDecay: t.weightDecay,
+    clipNorm: t.clipNorm,
+  };
   return { ...base, ...(group.optimizer?.(params) ?? {}) };
 }
 
 /** The ordered groups of a stage: extras marked 'before', the main group, extras marked 'after'. */
 export function orderedGroups(stage: Stage<unknown>): OptimizerGroup<unknown>[] {
   const extra = stage.extra ?? [];
-  return [...extra.filter((g) => (g.order ?? 'before') === 'before'), stage.main, ...extra.filter((g) => g.order === 'after')];
+  return [
+    ...extra.filter((g) => (g.order ?? 'before') === 'before'),
+    stage.main,
+    ...extra.filter((g) => g.order === 'after'),
+  ];
 }
 
 export interface LossContextParts {
@@ -93,13 +135,31 @@ export function lossContext(p: LossContextParts): LossContext<unknown> {
   if (p.teacher.kind === 'analytic') teacher = p.teacher.velocity;
   else if (p.teacher.kind === 'network') {
     const t = nets.teacher;
-    if (!t) throw new StageError(`method '${p.method.id}' declares no network 'teacher' to read the teacher velocity from.`);
+    if (!t)
+      throw new StageError(
+        `method '${p.method.id}' declares no network 'teacher' to read the teacher velocity from.`,
+      );
     teacher = (x, time) => t(x, time, time);
   }
-  return { params: p.params, batch: p.config.train.batch, dim: 2, data: p.data, random: p.random, nets, condNets, teacher };
+  return {
+    params: p.params,
+    batch: p.config.train.batch,
+    dim: 2,
+    data: p.data,
+    random: p.random,
+    nets,
+    condNets,
+    teacher,
+  };
 }
 
-export function buildStageGraph(method: Method, config: ExperimentConfig, params: unknown, stage: Stage<unknown>, opts: StageGraphOptions): StageGraph {
+export function buildStageGraph(
+  method: Method,
+  config: ExperimentConfig,
+  params: unknown,
+  stage: Stage<unknown>,
+  opts: StageGraphOptions,
+): StageGraph {
   const nets = networkInputs(method, config);
   const batch = opts.batch ?? deviceBatch(config.dataset);
   const current: Record<string, ParamTensors> = { ...nets.inputs };
@@ -125,11 +185,19 @@ export function buildStageGraph(method: Method, config: ExperimentConfig, params
     zeroState[stepName(group.name)] = [1];
     let step = stepIn;
     for (const net of group.trains) {
-      if (!method.networks[net]) throw new StageError(`group '${group.name}' trains '${net}', which method '${method.id}' does not declare.`);
-      if (method.networks[net].emaOf) throw new StageError(`group '${group.name}' trains '${net}', an EMA network (EMA networks follow their source).`);
+      if (!method.networks[net])
+        throw new StageError(
+          `group '${group.name}' trains '${net}', which method '${method.id}' does not declare.`,
+        );
+      if (method.networks[net].emaOf)
+        throw new StageError(
+          `group '${group.name}' trains '${net}', an EMA network (EMA networks follow their source).`,
+        );
       trains.add(net);
     }
-    const specs = group.trains.flatMap((net) => nets.specs[net].map((s) => ({ net, s, input: `${net}.${s.name}` })));
+    const specs = group.trains.flatMap((net) =>
+      nets.specs[net].map((s) => ({ net, s, input: `${net}.${s.name}` })),
+    );
     const moments = (which: 'm' | 'v') =>
       specs.map(({ s, input: name }) => {
         zeroState[momentName(group.name, which, name)] = s.shape;
@@ -138,7 +206,15 @@ export function buildStageGraph(method: Method, config: ExperimentConfig, params
     let m = moments('m');
     let v = moments('v');
     for (let u = 0; u < repeats; u++) {
-      const ctx = lossContext({ method, config, params, current, teacher: opts.teacher, data, random: batch.random(g, u) });
+      const ctx = lossContext({
+        method,
+        config,
+        params,
+        current,
+        teacher: opts.teacher,
+        data,
+        random: batch.random(g, u),
+      });
       const loss = group.buildLoss(ctx);
       const ps = group.trains.flatMap((net) => paramList(nets.specs[net], current[net]));
       const gs = grad(loss.total, ps);
@@ -156,7 +232,10 @@ export function buildStageGraph(method: Method, config: ExperimentConfig, params
         const src = decl.emaOf!.source;
         if (!group.trains.includes(src)) continue;
         const decay = Number((params as Record<string, unknown>)[decl.emaOf!.decayParam]);
-        if (!(decay >= 0 && decay < 1)) throw new StageError(`EMA network '${emaNet}' reads decay '${decl.emaOf!.decayParam}' = ${decay}; give a value in [0, 1).`);
+        if (!(decay >= 0 && decay < 1))
+          throw new StageError(
+            `EMA network '${emaNet}' reads decay '${decl.emaOf!.decayParam}' = ${decay}; give a value in [0, 1).`,
+          );
         const spec = nets.specs[emaNet];
         const next = emaUpdate(paramList(spec, current[emaNet]), paramList(spec, current[src]), decay);
         current[emaNet] = Object.fromEntries(spec.map((s, i) => [s.name, next[i]]));

@@ -14,18 +14,26 @@ export class StateShapeError extends Error {
 }
 
 /** Seeded networks, overridden by `initial` (a checkpoint), plus the sampling EMA when the config keeps one. */
-export function initialStateValues(method: Method, config: ExperimentConfig, initial?: Record<string, ArrayLike<number>>): Record<string, Float32Array> {
+export function initialStateValues(
+  method: Method,
+  config: ExperimentConfig,
+  initial?: Record<string, ArrayLike<number>>,
+): Record<string, Float32Array> {
   const values: Record<string, Float32Array> = {};
-  for (const [name, v] of Object.entries(initialNetworkValues(method, config))) values[name] = Float32Array.from(v);
+  for (const [name, v] of Object.entries(initialNetworkValues(method, config)))
+    values[name] = Float32Array.from(v);
   if (config.train.ema > 0) {
     const net = method.sampleNetwork;
-    for (const s of networkSpec(method.networks[net], config)) values[emaPrefix(net) + s.name] = values[netPrefix(net) + s.name].slice();
+    for (const s of networkSpec(method.networks[net], config))
+      values[emaPrefix(net) + s.name] = values[netPrefix(net) + s.name].slice();
   }
   for (const [name, v] of Object.entries(initial ?? {})) {
     const have = values[name];
     if (!have) continue; // tensors of other methods or configs are ignored
     if (have.length !== v.length) {
-      throw new StateShapeError(`'${name}' has ${v.length} values but this config's network needs ${have.length}: use the checkpoint's own config (width, depth, time features).`);
+      throw new StateShapeError(
+        `'${name}' has ${v.length} values but this config's network needs ${have.length}: use the checkpoint's own config (width, depth, time features).`,
+      );
     }
     values[name] = Float32Array.from(v);
   }
@@ -47,17 +55,20 @@ export function startOfStage(
   const earlier = new Set((plan ?? []).filter((p) => p.start < planned.start).flatMap(trainedIn));
   const firstTime = trainedIn(planned).filter((n) => !earlier.has(n) && !loaded.has(n));
   const copyNet = (from: string, toPrefix: string) => {
-    for (const s of networkSpec(method.networks[from], config)) out[toPrefix + s.name] = out[netPrefix(from) + s.name].slice();
+    for (const s of networkSpec(method.networks[from], config))
+      out[toPrefix + s.name] = out[netPrefix(from) + s.name].slice();
   };
   for (const net of firstTime) {
     const init = method.networks[net].init;
     if (init !== 'fresh') copyNet(init.copyOf, netPrefix(net));
   }
   for (const [name, decl] of Object.entries(method.networks)) {
-    if (decl.emaOf && firstTime.includes(decl.emaOf.source) && !loaded.has(name)) copyNet(decl.emaOf.source, netPrefix(name));
+    if (decl.emaOf && firstTime.includes(decl.emaOf.source) && !loaded.has(name))
+      copyNet(decl.emaOf.source, netPrefix(name));
   }
   const sampled = method.sampleNetwork;
-  if (config.train.ema > 0 && firstTime.includes(sampled) && !loaded.has(`ema.${sampled}`)) copyNet(sampled, emaPrefix(sampled));
+  if (config.train.ema > 0 && firstTime.includes(sampled) && !loaded.has(`ema.${sampled}`))
+    copyNet(sampled, emaPrefix(sampled));
   return out;
 }
 

@@ -83,7 +83,14 @@ export class FlowSession implements TrainingSession {
     const kind = this.teacherKind;
     if (kind === 'analytic') this.analytic = analyticTeacherFor(config.dataset);
     this.values = initialStateValues(method, config, opts.initial);
-    this.loaded = new Set(Object.keys(opts.initial ?? {}).map((k) => k.split('.').slice(0, k.startsWith('ema.') ? 2 : 1).join('.')));
+    this.loaded = new Set(
+      Object.keys(opts.initial ?? {}).map((k) =>
+        k
+          .split('.')
+          .slice(0, k.startsWith('ema.') ? 2 : 1)
+          .join('.'),
+      ),
+    );
     this.sampling = new SamplingPrograms({
       rt: this.rt,
       method,
@@ -100,7 +107,10 @@ export class FlowSession implements TrainingSession {
   }
 
   private get useEma(): boolean {
-    return this.config.train.ema > 0 && Object.keys(this.values).some((k) => k.startsWith(emaPrefix(this.method.sampleNetwork)));
+    return (
+      this.config.train.ema > 0 &&
+      Object.keys(this.values).some((k) => k.startsWith(emaPrefix(this.method.sampleNetwork)))
+    );
   }
 
   private get current(): PlannedStage {
@@ -129,13 +139,21 @@ export class FlowSession implements TrainingSession {
     const planned = this.current;
     this.values = startOfStage(this.method, this.config, planned, this.values, this.plan, this.loaded);
     this.graph = buildStageGraph(this.method, this.config, this.params, planned.stage, {
-      teacher: planned.teacher === 'analytic' ? { kind: 'analytic', velocity: this.analytic!.velocity } : { kind: planned.teacher },
+      teacher:
+        planned.teacher === 'analytic'
+          ? { kind: 'analytic', velocity: this.analytic!.velocity }
+          : { kind: planned.teacher },
       samplingEma: this.config.train.ema,
     });
     const feeds: Record<string, ArrayLike<number>> = { ...this.analytic?.feeds };
     for (const [name, v] of Object.entries(this.values)) feeds[name] = v;
     this.program?.destroy();
-    this.program = compileProgram(this.rt, { updates: this.graph.updates, feeds }, this.config.seed, planned.start);
+    this.program = compileProgram(
+      this.rt,
+      { updates: this.graph.updates, feeds },
+      this.config.seed,
+      planned.start,
+    );
     this.submitted = 0;
     this.prevAcc = null;
     this.completedAcc = 0;
@@ -187,7 +205,9 @@ export class FlowSession implements TrainingSession {
       // a snapshot read before this finite read is known good
       if (this.pendingSnapshot && this.pendingSnapshot.step <= step) this.lastGood = this.pendingSnapshot;
       if (snapshotDue) {
-        this.snapshotInFlight = this.snapshot(step).catch((e: unknown) => console.error(`snapshot of the parameters failed: ${String(e)}`));
+        this.snapshotInFlight = this.snapshot(step).catch((e: unknown) =>
+          console.error(`snapshot of the parameters failed: ${String(e)}`),
+        );
       }
     }
     return {
@@ -210,7 +230,9 @@ export class FlowSession implements TrainingSession {
   /** Every network tensor: read from the training program where it lives there, else the host copy. */
   private async readNetworks(): Promise<Record<string, Float32Array>> {
     const names = networkValueNames(this.values);
-    const vals = await Promise.all(names.map((n) => (this.hasInput(n) ? this.program.read(n) : Promise.resolve(this.values[n]))));
+    const vals = await Promise.all(
+      names.map((n) => (this.hasInput(n) ? this.program.read(n) : Promise.resolve(this.values[n]))),
+    );
     return Object.fromEntries(names.map((n, i) => [n, vals[i]]));
   }
 
@@ -218,7 +240,8 @@ export class FlowSession implements TrainingSession {
   private async restoreLastGood(): Promise<void> {
     const good = this.lastGood?.values ?? this.values;
     for (const [name, v] of Object.entries(good)) if (this.hasInput(name)) this.program.write(name, v);
-    for (const [name, shape] of Object.entries(this.graph.zeroState)) this.program.write(name, new Float32Array(shape.reduce((a, d) => a * d, 1)));
+    for (const [name, shape] of Object.entries(this.graph.zeroState))
+      this.program.write(name, new Float32Array(shape.reduce((a, d) => a * d, 1)));
     this.prevAcc = null;
   }
 
@@ -296,7 +319,12 @@ export class FlowSession implements TrainingSession {
     for (const kind of kinds) sets.set(String(kind), await this.freshSamples(kind, n, round));
     const data = await readPoints(this.rt.device, this.data(n));
     const scored: ScoredSet[] = [...sets].map(([label, points]) => ({ label, points }));
-    const report = scoreSets(this.config.dataset, scored, this.completedStep, evalSeed(this.config.seed, round));
+    const report = scoreSets(
+      this.config.dataset,
+      scored,
+      this.completedStep,
+      evalSeed(this.config.seed, round),
+    );
     return { report, sets, data };
   }
 
@@ -320,7 +348,11 @@ export class FlowSession implements TrainingSession {
   }
 }
 
-export async function createSession(gpu: GpuContext, config: ExperimentConfig, opts: SessionOptions = {}): Promise<FlowSession> {
+export async function createSession(
+  gpu: GpuContext,
+  config: ExperimentConfig,
+  opts: SessionOptions = {},
+): Promise<FlowSession> {
   const s = new FlowSession(gpu, config, opts.method ?? methodById(config.method), opts);
   await s.rt.ready();
   return s;

@@ -33,10 +33,21 @@ describe('flowmap-lab arguments', () => {
     const file = join(dir, 'c.json');
     writeFileSync(file, JSON.stringify({ method: 'tvm', dataset: 'moons', train: { batch: 64 } }));
     const a = resolveConfig({ config: file, steps: 12, seed: 4 });
-    expect([a.config.method, a.config.dataset, a.config.train.batch, a.config.train.steps, a.config.seed]).toEqual(['tvm', 'moons', 64, 12, 4]);
+    expect([
+      a.config.method,
+      a.config.dataset,
+      a.config.train.batch,
+      a.config.train.steps,
+      a.config.seed,
+    ]).toEqual(['tvm', 'moons', 64, 12, 4]);
     expect(a.config.params.targetEma).toBeDefined(); // method defaults filled
 
-    const want = resolveExperiment({ method: 'meanflow', dataset: 'checkerboard', seed: 3, params: { ratioEqual: 0.25 } });
+    const want = resolveExperiment({
+      method: 'meanflow',
+      dataset: 'checkerboard',
+      seed: 3,
+      params: { ratioEqual: 0.25 },
+    });
     const link = `http://localhost:5173/#${encodeExperiment({ config: want, hide: [] })}`;
     expect(resolveConfig({ url: link }).config).toEqual(want);
 
@@ -48,7 +59,8 @@ describe('flowmap-lab arguments', () => {
 
   it('lists presets, methods and datasets', () => {
     const t = listText();
-    for (const w of ['fm-small', 'meanflow', 'freeflow', 'checkerboard', '8gaussians']) expect(t).toContain(w);
+    for (const w of ['fm-small', 'meanflow', 'freeflow', 'checkerboard', '8gaussians'])
+      expect(t).toContain(w);
   });
 });
 
@@ -71,7 +83,8 @@ describe('run outputs', () => {
     );
     const png = PNG.sync.read(buf);
     expect(png.width).toBe(2 * (size + 8) + 8);
-    const at = (x: number, y: number) => Array.from(png.data.subarray(4 * (y * png.width + x), 4 * (y * png.width + x) + 3));
+    const at = (x: number, y: number) =>
+      Array.from(png.data.subarray(4 * (y * png.width + x), 4 * (y * png.width + x) + 3));
     const titleH = png.height - size - 8;
     // (2, 2) in panel 0: x = 8 + (2 + 4) * 100 / 8 = 83, y = titleH + (4 - 2) * 100 / 8 = titleH + 25
     expect(at(8 + 75, titleH + 25)).not.toEqual([250, 250, 247]);

@@ -20,7 +20,11 @@ function rowsOf(id: string): string {
 describe('docs/checking.md', () => {
   for (const m of METHODS) {
     it(`names every batch tensor of ${m.id} with its distribution`, () => {
-      const config = resolveExperiment({ method: m.id, dataset: '8gaussians', teacher: { source: 'analytic' } });
+      const config = resolveExperiment({
+        method: m.id,
+        dataset: '8gaussians',
+        teacher: { source: 'analytic' },
+      });
       const params = resolveParams(m, config.params);
       const plan = planStages(m, config, params);
       const last = plan[plan.length - 1];
@@ -29,7 +33,8 @@ describe('docs/checking.md', () => {
       expect(rows, `no rows for ${m.id}`).not.toBe('');
       for (const b of g.batch) {
         expect(rows).toContain(`\`${b.name}\``);
-        if (b.dist !== 'data') expect(rows.split('\n').find((l) => l.includes(`\`${b.name}\``))).toMatch(new RegExp(b.dist));
+        if (b.dist !== 'data')
+          expect(rows.split('\n').find((l) => l.includes(`\`${b.name}\``))).toMatch(new RegExp(b.dist));
       }
     });
   }

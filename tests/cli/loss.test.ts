@@ -11,7 +11,13 @@ import { evalCpu } from '../../src/autodiff/index.ts';
 import { normalAt, uniformAt } from '../../src/engine/cpu/philox.ts';
 import { sampleReference } from '../../src/data/index.ts';
 import { methodById, resolveParams } from '../../src/methods/index.ts';
-import { decodeSafetensors, encodeCheckpoint, encodeSafetensors, toFloat32, type SafeTensor } from '../../src/train/checkpoint/index.ts';
+import {
+  decodeSafetensors,
+  encodeCheckpoint,
+  encodeSafetensors,
+  toFloat32,
+  type SafeTensor,
+} from '../../src/train/checkpoint/index.ts';
 import { resolveExperiment } from '../../src/train/config.ts';
 import { lossCheckGraph } from '../../src/train/lossCheck.ts';
 import { initialNetworkValues } from '../../src/train/networks.ts';
@@ -31,7 +37,13 @@ const config = resolveExperiment({
 const method = methodById('meanflow');
 const params = resolveParams(method, config.params);
 
-function mlpF(w: Record<string, Float64Array>, x0: number, x1: number, t: number, s: number): [number, number] {
+function mlpF(
+  w: Record<string, Float64Array>,
+  x0: number,
+  x1: number,
+  t: number,
+  s: number,
+): [number, number] {
   let h = [x0, x1, t, t - s];
   for (let l = 0; ; l++) {
     const W = w[`net.layers.${l}.weight`];
@@ -60,7 +72,11 @@ describe('flowmap-lab loss (MeanFlow)', () => {
     batch[b.name] =
       b.dist === 'data'
         ? sampleReference(config.dataset, B, 9, 3)
-        : Float64Array.from({ length: n }, (_, i) => (b.dist === 'normal' ? normalAt(9, 40 + g.batch.indexOf(b), 0, i) : uniformAt(9, 40 + g.batch.indexOf(b), 0, i)));
+        : Float64Array.from({ length: n }, (_, i) =>
+            b.dist === 'normal'
+              ? normalAt(9, 40 + g.batch.indexOf(b), 0, i)
+              : uniformAt(9, 40 + g.batch.indexOf(b), 0, i),
+          );
   }
 
   it('names the batch: data, the noise e, then the two uniform times', () => {
@@ -75,10 +91,14 @@ describe('flowmap-lab loss (MeanFlow)', () => {
   it('computes on the GPU the float64 loss terms and every parameter gradient; the loss is MeanFlow by hand', async () => {
     await testGpu();
     const ckPath = join(dir, 'checkpoint.safetensors');
-    const params32 = new Map([...Object.entries(values)].map(([k, v]) => [k, { shape: shapes[k], data: Float32Array.from(v) }]));
+    const params32 = new Map(
+      [...Object.entries(values)].map(([k, v]) => [k, { shape: shapes[k], data: Float32Array.from(v) }]),
+    );
     writeFileSync(ckPath, encodeCheckpoint(params32, config));
     const batchPath = join(dir, 'batch.safetensors');
-    const tensors = new Map<string, SafeTensor>(g.batch.map((b) => [b.name, { dtype: 'F64', shape: [...b.shape], data: batch[b.name] }]));
+    const tensors = new Map<string, SafeTensor>(
+      g.batch.map((b) => [b.name, { dtype: 'F64', shape: [...b.shape], data: batch[b.name] }]),
+    );
     writeFileSync(batchPath, encodeSafetensors(tensors));
     const outPath = join(dir, 'out.safetensors');
     expect(await main(['loss', '--checkpoint', ckPath, '--batch', batchPath, '--out', outPath])).toBe(0);
@@ -89,12 +109,17 @@ describe('flowmap-lab loss (MeanFlow)', () => {
     for (const [k, p] of params32) feeds[k] = Float64Array.from(p.data);
     for (const b of g.batch) feeds[b.name] = Float64Array.from(Float32Array.from(batch[b.name]));
     const names = Object.keys(g.outputs);
-    const want = evalCpu(names.map((n) => g.outputs[n]), feeds, { seed: config.seed, step: 0 });
+    const want = evalCpu(
+      names.map((n) => g.outputs[n]),
+      feeds,
+      { seed: config.seed, step: 0 },
+    );
     expect(names).toContain('grad.net.layers.0.weight');
     names.forEach((n, i) => {
       const a = toFloat32(got.get(n)!);
       const scale = Math.max(1e-3, ...want[i].map(Math.abs));
-      for (let j = 0; j < a.length; j++) expect(Math.abs(a[j] - want[i][j]) / scale, `${n}[${j}]`).toBeLessThan(2e-3);
+      for (let j = 0; j < a.length; j++)
+        expect(Math.abs(a[j] - want[i][j]) / scale, `${n}[${j}]`).toBeLessThan(2e-3);
     });
 
     // MeanFlow written out independently: t, r = sorted uniforms, r := t on the first 25 % of rows
@@ -123,7 +148,10 @@ describe('flowmap-lab loss (MeanFlow)', () => {
 
   it('says what is missing when the batch does not fit, with exit code 2', async () => {
     const bad = join(dir, 'bad.safetensors');
-    writeFileSync(bad, encodeSafetensors(new Map([['data', { dtype: 'F32', shape: [B, 2], data: new Float32Array(2 * B) }]])));
+    writeFileSync(
+      bad,
+      encodeSafetensors(new Map([['data', { dtype: 'F32', shape: [B, 2], data: new Float32Array(2 * B) }]])),
+    );
     const ckPath = join(dir, 'checkpoint.safetensors');
     expect(await main(['loss', '--checkpoint', ckPath, '--batch', bad])).toBe(2);
   });

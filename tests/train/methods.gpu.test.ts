@@ -29,12 +29,21 @@ function oneStepFmBaseline(): number {
   return compareSamples('8gaussians', x, sampleReference('8gaussians', N, 77, 5)).sw2;
 }
 
-const base = { dataset: '8gaussians', net: { width: 64, depth: 2 }, train: { batch: 256, lr: 3e-3, ema: 0.99 } } as const;
+const base = {
+  dataset: '8gaussians',
+  net: { width: 64, depth: 2 },
+  train: { batch: 256, lr: 3e-3, ema: 0.99 },
+} as const;
 
 const cases: { name: string; config: ExperimentInput; steps: number; label: string }[] = [
   { name: 'MeanFlow', config: { ...base, method: 'meanflow' }, steps: 800, label: '1' },
   { name: 'TVM', config: { ...base, method: 'tvm' }, steps: 800, label: '1' },
-  { name: 'Lagrangian self-distillation (flow map)', config: { ...base, method: 'flowmap', params: { variant: 'lagrangianSelf' } }, steps: 800, label: '1' },
+  {
+    name: 'Lagrangian self-distillation (flow map)',
+    config: { ...base, method: 'flowmap', params: { variant: 'lagrangianSelf' } },
+    steps: 800,
+    label: '1',
+  },
   {
     name: 'FreeFlow from a trained FM teacher (the student sees no data)',
     config: { ...base, method: 'freeflow', teacher: { source: 'train', steps: 600 } },
@@ -55,12 +64,17 @@ describe('methods trained on the GPU beat one-step Flow Matching by far', () => 
       const gpu = await testGpu();
       const config = resolveExperiment({ ...c.config, train: { ...base.train, steps: c.steps } });
       shared ??= new Runtime(gpu);
-      const session = await createSession(gpu, config, { method: methodById(config.method), runtime: shared });
+      const session = await createSession(gpu, config, {
+        method: methodById(config.method),
+        runtime: shared,
+      });
       try {
         await drive(session, { until: session.totalSteps });
         const ev = await session.evaluate(N, [1], false);
         const sw2 = ev.report.metrics.sw2[c.label];
-        console.log(`${c.name}: 1-NFE sw2 ${sw2.toFixed(3)}, floor ${ev.report.floor.sw2.toFixed(3)}, one-step FM ${baseline.toFixed(3)}`);
+        console.log(
+          `${c.name}: 1-NFE sw2 ${sw2.toFixed(3)}, floor ${ev.report.floor.sw2.toFixed(3)}, one-step FM ${baseline.toFixed(3)}`,
+        );
         expect(ev.report.metrics.nonFinite[c.label]).toBe(0);
         expect(sw2).toBeLessThan(0.2 * baseline);
         expect(sw2).toBeLessThan(ev.report.floor.sw2 + 0.3);
@@ -79,7 +93,9 @@ describe('methods trained on the GPU beat one-step Flow Matching by far', () => 
       await drive(session, { until: session.totalSteps });
       const ev = await session.evaluate(N, [1], true);
       const m = ev.report.metrics.sw2;
-      console.log(`FM: 1 Euler step sw2 ${m['1'].toFixed(3)}, 100 Heun steps ${m.teacher.toFixed(3)}, floor ${ev.report.floor.sw2.toFixed(3)}`);
+      console.log(
+        `FM: 1 Euler step sw2 ${m['1'].toFixed(3)}, 100 Heun steps ${m.teacher.toFixed(3)}, floor ${ev.report.floor.sw2.toFixed(3)}`,
+      );
       expect(m.teacher).toBeLessThan(ev.report.floor.sw2 + 0.3);
       expect(m['1']).toBeGreaterThan(3 * m.teacher);
     } finally {

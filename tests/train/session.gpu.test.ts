@@ -10,7 +10,11 @@ import { Runtime } from '../../src/engine/runtime.ts';
 import { testGpu } from '../gpu.ts';
 
 let shared: Runtime | undefined;
-const small = { dataset: '8gaussians', net: { width: 64, depth: 2 }, train: { batch: 256, lr: 3e-3, ema: 0.99 } } as const;
+const small = {
+  dataset: '8gaussians',
+  net: { width: 64, depth: 2 },
+  train: { batch: 256, lr: 3e-3, ema: 0.99 },
+} as const;
 
 describe('training session', () => {
   it('stops with DivergedError when a loss turns NaN, pauses, and returns the last good parameters', async () => {
@@ -22,7 +26,11 @@ describe('training session', () => {
     const initial = initialStateValues(method, config);
     const poisoned = initial['net.layers.1.bias'].slice();
     poisoned[3] = Number.NaN;
-    const session = await createSession(gpu, config, { method, runtime: shared, initial: { 'net.layers.1.bias': poisoned } });
+    const session = await createSession(gpu, config, {
+      method,
+      runtime: shared,
+      initial: { 'net.layers.1.bias': poisoned },
+    });
     try {
       const err = await drive(session, { until: 400 }).then(
         () => null,

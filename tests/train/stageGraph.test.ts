@@ -7,7 +7,12 @@ import { initialNetworkValues } from '../../src/train/networks.ts';
 import { ACC, buildStageGraph, momentName, stepName } from '../../src/train/stageGraph.ts';
 import { sizeOf } from '../../src/autodiff/graph.ts';
 
-const config = parseExperiment({ method: 'fm', dataset: '8gaussians', net: { width: 16, depth: 2 }, train: { batch: 256, lr: 0.01, ema: 0.9 } });
+const config = parseExperiment({
+  method: 'fm',
+  dataset: '8gaussians',
+  net: { width: 16, depth: 2 },
+  train: { batch: 256, lr: 0.01, ema: 0.9 },
+});
 const method = fm as unknown as Method;
 const params = fm.schema.parse({});
 
@@ -20,14 +25,21 @@ function initialState(g: ReturnType<typeof buildStageGraph>): Record<string, Flo
 
 function stepCpu(g: ReturnType<typeof buildStageGraph>, state: Record<string, Float64Array>, step: number) {
   const names = Object.keys(g.updates);
-  const out = evalCpu(names.map((n) => g.updates[n]), state, { seed: config.seed, step });
+  const out = evalCpu(
+    names.map((n) => g.updates[n]),
+    state,
+    { seed: config.seed, step },
+  );
   const next = { ...state };
   names.forEach((n, i) => (next[n] = out[i]));
   return next;
 }
 
 describe('stage graph (float64 executor)', () => {
-  const g = buildStageGraph(method, config, params, fm.stages[0] as never, { teacher: { kind: 'none' }, samplingEma: config.train.ema });
+  const g = buildStageGraph(method, config, params, fm.stages[0] as never, {
+    teacher: { kind: 'none' },
+    samplingEma: config.train.ema,
+  });
 
   it('updates parameters, both Adam moments, the step counter, the sampling EMA and the loss accumulators', () => {
     const keys = Object.keys(g.updates);
@@ -42,7 +54,10 @@ describe('stage graph (float64 executor)', () => {
     const s0 = initialState(g);
     const s1 = stepCpu(g, s0, 0);
     // The same loss graph again, built independently with the same random streams, and its gradient.
-    const g2 = buildStageGraph(method, config, params, fm.stages[0] as never, { teacher: { kind: 'none' }, samplingEma: 0 });
+    const g2 = buildStageGraph(method, config, params, fm.stages[0] as never, {
+      teacher: { kind: 'none' },
+      samplingEma: 0,
+    });
     const lossT = g2.updates[ACC].node.inputs[1].node.inputs[0].node.inputs[0] as Tensor; // acc + concat([reshape(loss), ...])
     const w = g2.nets.inputs.net['layers.0.weight'];
     const [gw] = grad(lossT, [w]);

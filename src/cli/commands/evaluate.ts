@@ -22,7 +22,9 @@ export function readCheckpoint(path: string): Checkpoint {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UsageError(`Cannot read --checkpoint ${path}: ${(e as Error).message}. Give a checkpoint.safetensors written by \`flowmap-lab train\`.`);
+    throw new UsageError(
+      `Cannot read --checkpoint ${path}: ${(e as Error).message}. Give a checkpoint.safetensors written by \`flowmap-lab train\`.`,
+    );
   }
   return decodeCheckpoint(bytes);
 }
@@ -38,12 +40,22 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const method = methodById(config.method);
   const gpu = await acquireGpu();
   console.error(gpu.adapter.line);
-  const session = await createSession(gpu, config, { method, initial: initialValues(ck), teacherLoaded: hasTeacher(ck) });
+  const session = await createSession(gpu, config, {
+    method,
+    initial: initialValues(ck),
+    teacherLoaded: hasTeacher(ck),
+  });
   try {
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
     console.log(textTable(reportRows(ev.report)));
     if (flags.out) {
-      const files = writeSamples(flags.out, config.dataset, ev.data, ev.sets, flags.nfe.filter((k) => CSV_NFES.includes(k) || flags.nfe.length <= 4));
+      const files = writeSamples(
+        flags.out,
+        config.dataset,
+        ev.data,
+        ev.sets,
+        flags.nfe.filter((k) => CSV_NFES.includes(k) || flags.nfe.length <= 4),
+      );
       console.error(`Wrote ${files.join(', ')} in ${flags.out}`);
     }
     return 0;

@@ -9,7 +9,12 @@ import { graphInputs } from '../../autodiff/index.ts';
 import { acquireGpu } from '../../engine/index.ts';
 import { Runtime } from '../../engine/runtime.ts';
 import { methodById, resolveParams } from '../../methods/index.ts';
-import { decodeSafetensors, encodeSafetensors, toFloat32, type SafeTensor } from '../../train/checkpoint/index.ts';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  toFloat32,
+  type SafeTensor,
+} from '../../train/checkpoint/index.ts';
 import type { ExperimentConfig } from '../../train/config.ts';
 import { lossCheckGraph, type LossCheckGraph } from '../../train/lossCheck.ts';
 import { planStages } from '../../train/plan.ts';
@@ -25,7 +30,10 @@ export interface LossFlags {
 /** The batch size a batch file implies: the first dimension of its `data` (or first) tensor. */
 function batchSize(tensors: Map<string, SafeTensor>): number {
   const t = tensors.get('data') ?? tensors.get('random.0');
-  if (!t || t.shape.length < 1) throw new UsageError('The batch file needs a tensor "data" [B, 2] or "random.0" [B, ...]: see docs/checking.md.');
+  if (!t || t.shape.length < 1)
+    throw new UsageError(
+      'The batch file needs a tensor "data" [B, 2] or "random.0" [B, ...]: see docs/checking.md.',
+    );
   return t.shape[0];
 }
 
@@ -34,9 +42,13 @@ export function checkBatch(g: LossCheckGraph, tensors: Map<string, SafeTensor>):
   for (const b of g.batch) {
     const t = tensors.get(b.name);
     if (!t) problems.push(`missing "${b.name}" [${b.shape}] (${b.dist})`);
-    else if (t.shape.join(',') !== b.shape.join(',')) problems.push(`"${b.name}" is [${t.shape}], expected [${b.shape}]`);
+    else if (t.shape.join(',') !== b.shape.join(','))
+      problems.push(`"${b.name}" is [${t.shape}], expected [${b.shape}]`);
   }
-  if (problems.length) throw new UsageError(`The batch file does not fit this method: ${problems.join('; ')}. See docs/checking.md.`);
+  if (problems.length)
+    throw new UsageError(
+      `The batch file does not fit this method: ${problems.join('; ')}. See docs/checking.md.`,
+    );
 }
 
 export async function lossCommand(flags: LossFlags): Promise<number> {
@@ -67,10 +79,18 @@ export async function lossCommand(flags: LossFlags): Promise<number> {
     const step = compileStep({ outputs: g.outputs, feeds }, rt, { seed: config.seed });
     step.run(1);
     const out = new Map<string, SafeTensor>();
-    for (const [name, t] of Object.entries(g.outputs)) out.set(name, { dtype: 'F32', shape: [...t.shape], data: await step.read(name) });
+    for (const [name, t] of Object.entries(g.outputs))
+      out.set(name, { dtype: 'F32', shape: [...t.shape], data: await step.read(name) });
     for (const [name, t] of out) if (name.startsWith('loss')) console.log(`${name} = ${t.data[0]}`);
     if (flags.out) {
-      writeFileSync(flags.out, encodeSafetensors(out, { method: method.id, stage: stage.stage.name, config: JSON.stringify(config) }));
+      writeFileSync(
+        flags.out,
+        encodeSafetensors(out, {
+          method: method.id,
+          stage: stage.stage.name,
+          config: JSON.stringify(config),
+        }),
+      );
       console.error(`Wrote ${out.size} tensors (loss terms and grad.<parameter>) to ${flags.out}`);
     }
     step.destroy();
@@ -83,5 +103,8 @@ export async function lossCommand(flags: LossFlags): Promise<number> {
 /** Every input the graph reads must be fed: a missing parameter would silently start at zero. */
 function checkFeeds(feeds: Record<string, ArrayLike<number>>, g: LossCheckGraph): void {
   const missing = [...graphInputs(Object.values(g.outputs)).keys()].filter((k) => !(k in feeds));
-  if (missing.length) throw new UsageError(`The checkpoint lacks ${missing.join(', ')}, which this method's loss reads: use a checkpoint written for this config.`);
+  if (missing.length)
+    throw new UsageError(
+      `The checkpoint lacks ${missing.join(', ')}, which this method's loss reads: use a checkpoint written for this config.`,
+    );
 }

@@ -33,7 +33,9 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const session = await createSession(gpu, config, { method });
   try {
     mkdirSync(flags.out, { recursive: true });
-    console.error(`${method.title} on ${config.dataset} (${source}): ${session.plan.map((p) => `${p.stage.name} ${p.steps} steps`).join(', then ')}; ${session.dispatchesPerStep} dispatches per step`);
+    console.error(
+      `${method.title} on ${config.dataset} (${source}): ${session.plan.map((p) => `${p.stage.name} ${p.steps} steps`).join(', then ')}; ${session.dispatchesPerStep} dispatches per step`,
+    );
     const bar = progressBar(session.totalSteps, flags.quiet);
     const t0 = performance.now();
     let last: StepSummary | undefined;
@@ -51,20 +53,32 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       if (!(e instanceof DivergedError)) throw e;
       const params = await session.parameters();
       const path = join(flags.out, 'checkpoint.safetensors');
-      writeCheckpoint(path, params, parameterShapes(method, config), config, { step: String(session.lastGoodStep), diverged: 'true' });
+      writeCheckpoint(path, params, parameterShapes(method, config), config, {
+        step: String(session.lastGoodStep),
+        diverged: 'true',
+      });
       console.error(`${e.message}\nThe last good parameters (step ${session.lastGoodStep}) are in ${path}.`);
       return EXIT_FAILED;
     }
     bar.stop();
     const seconds = (performance.now() - t0) / 1000;
-    const steady = first && session.totalSteps > first.step ? (session.totalSteps - first.step) / ((performance.now() - first.t) / 1000) : session.totalSteps / seconds;
+    const steady =
+      first && session.totalSteps > first.step
+        ? (session.totalSteps - first.step) / ((performance.now() - first.t) / 1000)
+        : session.totalSteps / seconds;
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
     console.log(textTable(reportRows(ev.report)));
     const params = await session.parameters();
-    writeCheckpoint(join(flags.out, 'checkpoint.safetensors'), params, parameterShapes(method, config), config, {
-      step: String(session.totalSteps),
-      method: method.id,
-    });
+    writeCheckpoint(
+      join(flags.out, 'checkpoint.safetensors'),
+      params,
+      parameterShapes(method, config),
+      config,
+      {
+        step: String(session.totalSteps),
+        method: method.id,
+      },
+    );
     writeFileSync(
       join(flags.out, 'metrics.json'),
       metricsJson({
@@ -81,7 +95,9 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       }),
     );
     const files = writeSamples(flags.out, config.dataset, ev.data, ev.sets, CSV_NFES);
-    console.error(`${session.totalSteps} steps in ${seconds.toFixed(1)} s (${steady.toFixed(1)} steps/s after the first read-back). Wrote ${['checkpoint.safetensors', 'metrics.json', ...files].map((f) => join(flags.out, f)).join(', ')}`);
+    console.error(
+      `${session.totalSteps} steps in ${seconds.toFixed(1)} s (${steady.toFixed(1)} steps/s after the first read-back). Wrote ${['checkpoint.safetensors', 'metrics.json', ...files].map((f) => join(flags.out, f)).join(', ')}`,
+    );
     return 0;
   } finally {
     session.dispose();

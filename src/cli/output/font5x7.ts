@@ -54,7 +54,13 @@ export const GLYPH_W = 5;
 export const GLYPH_H = 7;
 
 /** Calls `on(x, y)` for every lit pixel of `text` (upper-cased) drawn at scale `s` from (x0, y0). */
-export function rasterText(text: string, x0: number, y0: number, s: number, on: (x: number, y: number) => void): void {
+export function rasterText(
+  text: string,
+  x0: number,
+  y0: number,
+  s: number,
+  on: (x: number, y: number) => void,
+): void {
   let cx = x0;
   for (const ch of text.toUpperCase()) {
     const g = GLYPHS[ch] ?? UNKNOWN;

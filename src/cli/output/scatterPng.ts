@@ -52,14 +52,28 @@ export function scatterPng(panels: readonly ScatterPanel[], opts: ScatterOptions
     for (let i = 0; i < size; i++) {
       put(x0 + i, y0 + size / 2, AXIS);
       put(x0 + size / 2, y0 + i, AXIS);
-      for (const [x, y] of [[x0 + i, y0], [x0 + i, y0 + size - 1], [x0, y0 + i], [x0 + size - 1, y0 + i]]) put(x, y, AXIS);
+      for (const [x, y] of [
+        [x0 + i, y0],
+        [x0 + i, y0 + size - 1],
+        [x0, y0 + i],
+        [x0 + size - 1, y0 + i],
+      ])
+        put(x, y, AXIS);
     }
     const color = panel.color ?? MODEL_COLOR;
     const pts = panel.points;
     for (let i = 0; i + 1 < pts.length; i += 2) {
       const sx = Math.floor(x0 + (pts[i] + opts.box) * scale);
       const sy = Math.floor(y0 + (opts.box - pts[i + 1]) * scale); // y up
-      if (!Number.isFinite(sx) || !Number.isFinite(sy) || sx < x0 || sy < y0 || sx >= x0 + size || sy >= y0 + size) continue;
+      if (
+        !Number.isFinite(sx) ||
+        !Number.isFinite(sy) ||
+        sx < x0 ||
+        sy < y0 ||
+        sx >= x0 + size ||
+        sy >= y0 + size
+      )
+        continue;
       put(sx, sy, color, alpha);
       put(sx + 1, sy, color, alpha);
       put(sx, sy + 1, color, alpha);

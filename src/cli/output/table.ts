@@ -21,17 +21,24 @@ const header = (l: string) => (l === 'teacher' ? 'teacher' : `NFE ${l}`);
 export function reportRows(r: QualityReport): string[][] {
   const cols = reportColumns(r);
   const rows = [['metric', ...cols.map(header), 'data floor']];
-  for (const [metric, row] of Object.entries(r.metrics)) rows.push([metric, ...cols.map((c) => fmtNum(row[c])), fmtNum(r.floor[metric])]);
+  for (const [metric, row] of Object.entries(r.metrics))
+    rows.push([metric, ...cols.map((c) => fmtNum(row[c])), fmtNum(r.floor[metric])]);
   return rows;
 }
 
 /** Columns padded with spaces, for a terminal. */
 export function textTable(rows: string[][]): string {
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  return rows.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '))
+    .join('\n');
 }
 
 export function markdownTable(rows: string[][]): string {
   const line = (r: string[]) => `| ${r.join(' | ')} |`;
-  return [line(rows[0]), `|${rows[0].map((_, j) => (j === 0 ? '---' : '---:')).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    `|${rows[0].map((_, j) => (j === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

@@ -30,7 +30,10 @@ function mulhilo(a: number, b: number): [number, number] {
   return [hi, lo];
 }
 
-export function philox4x32_10(counter: readonly number[], key: readonly number[]): [number, number, number, number] {
+export function philox4x32_10(
+  counter: readonly number[],
+  key: readonly number[],
+): [number, number, number, number] {
   let [c0, c1, c2, c3] = counter.map((x) => x >>> 0);
   let k0 = key[0] >>> 0;
   let k1 = key[1] >>> 0;
