@@ -7,7 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 import { defaultExperiment, type ExperimentConfig, type ParamValue } from '../train/config.ts';
 import type { QualityReport, StepSummary } from '../train/session.ts';
-import type { FromWorker, RenderPath, RunStatus, ToWorker } from '../worker/protocol.ts';
+import type { FromWorker, RenderPath, RunStatus, ToWorker } from './protocol.ts';
 import { resolveParams } from './methods.ts';
 import { presetById, presetConfig, presetView } from './presets.ts';
 import { DEFAULT_VIEW, type ViewSettings } from './viewSettings.ts';

@@ -2,7 +2,7 @@
  * Starts the worker that owns the GPU, hands it the canvas, and connects it to the store. The worker is a
  * module worker that Vite bundles with a relative URL, so the built site works from any sub-path.
  */
-import type { FromWorker, ToWorker } from '../worker/protocol.ts';
+import type { FromWorker, ToWorker } from '../state/protocol.ts';
 import { store } from './store.ts';
 
 let worker: Worker | null = null;

@@ -9,7 +9,7 @@ import { viewBox, viewMatrix } from '../state/camera.ts';
 import type { ExperimentConfig } from '../train/config.ts';
 import type { PointSet, TrainingSession } from '../train/session.ts';
 import { DataPoints } from './dataPoints.ts';
-import type { FromWorker, ToWorker, ViewSettings } from './protocol.ts';
+import type { FromWorker, ToWorker, ViewSettings } from '../state/protocol.ts';
 import { Renderer } from './renderer.ts';
 import { sceneLayers, COLORS } from './scene.ts';
 import { loadCreateSession, NO_TRAINING_NOTE, type CreateSession } from './sessionFactory.ts';

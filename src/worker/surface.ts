@@ -5,7 +5,7 @@
  * `probeCanvasPresents` decides on a throwaway canvas, because a canvas that has a WebGPU context can never
  * get a 2-D one.
  */
-import type { RenderPath } from './protocol.ts';
+import type { RenderPath } from '../state/protocol.ts';
 import { READBACK_FORMAT, TextureReadback } from './readback.ts';
 import type { Renderer } from './renderer.ts';
 

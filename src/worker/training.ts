@@ -6,7 +6,7 @@
 import type { GpuContext } from '../engine/device.ts';
 import type { ExperimentConfig } from '../train/config.ts';
 import type { QualityReport, TrainingSession } from '../train/session.ts';
-import type { FromWorker } from './protocol.ts';
+import type { FromWorker } from '../state/protocol.ts';
 import type { CreateSession } from './sessionFactory.ts';
 
 const SUMMARY_EVERY_MS = 250;

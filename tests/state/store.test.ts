@@ -3,7 +3,7 @@ import { PRESETS, presetConfig } from '../../src/state/presets.ts';
 import { createPlaygroundStore } from '../../src/state/store.ts';
 import { paramsSchemaOf } from '../../src/state/methods.ts';
 import { decodeExperiment, encodeExperiment } from '../../src/state/url.ts';
-import type { ToWorker } from '../../src/worker/protocol.ts';
+import type { ToWorker } from '../../src/state/protocol.ts';
 
 function storeWithOutbox() {
   const store = createPlaygroundStore();

@@ -4,9 +4,9 @@
  */
 import type { ExperimentConfig } from '../train/config.ts';
 import type { QualityReport, StageName, StepSummary } from '../train/session.ts';
-import type { ViewSettings } from '../state/viewSettings.ts';
+import type { ViewSettings } from './viewSettings.ts';
 
-export type { Nfe, ViewSettings } from '../state/viewSettings.ts';
+export type { Nfe, ViewSettings } from './viewSettings.ts';
 
 export type RenderPath = 'canvas' | 'readback';
 
