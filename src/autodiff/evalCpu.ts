@@ -7,6 +7,7 @@
 import { activationCpu } from '../engine/activations.ts';
 import { normalAt, uniformAt } from '../engine/cpu/philox.ts';
 import { sampleDataCpu } from '../engine/cpu/sampleData.ts';
+import { BINARY_FN, UNARY_FN } from '../engine/cpu/elementwise.ts';
 import { sizeOf, topoSort, type Node, type Tensor } from './graph.ts';
 import { MissingFeedError } from './errors.ts';
 import { adamCpu } from './cpu/adam.ts';
@@ -25,27 +26,9 @@ type CpuRule<P extends Prim> = (
   feeds: Record<string, Float64Array>,
 ) => Float64Array[];
 
-const unaryCpu: { [op in UnaryOp]: (x: number) => number } = {
-  neg: (x) => -x,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  square: (x) => x * x,
-  recip: (x) => 1 / x,
-  sin: Math.sin,
-  cos: Math.cos,
-  abs: Math.abs,
-};
-
-const binaryCpu: { [op in BinaryOp]: (a: number, b: number) => number } = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  max: Math.max,
-  min: Math.min,
-  greater: (a, b) => (a > b ? 1 : 0),
-};
+// The graph's unary and binary ops are the engine's elementwise kernels; their float64 definitions serve both.
+const unaryCpu: { [op in UnaryOp]: (x: number) => number } = UNARY_FN;
+const binaryCpu: { [op in BinaryOp]: (a: number, b: number) => number } = BINARY_FN;
 
 const shapes = (node: Node) => node.inputs.map((t) => t.shape);
 const out0 = (node: Node) => node.outputs[0].shape;

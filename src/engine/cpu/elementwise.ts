@@ -3,7 +3,8 @@ import { activationCpu } from '../activations.ts';
 import { broadcastShapes, broadcastStrides, pad4, sizeOf, type Shape } from '../broadcast.ts';
 import type { EngineBinaryOp, EngineUnaryOp, UnaryFn } from '../kernels/elementwise.ts';
 
-const UNARY: Record<EngineUnaryOp, (x: number) => number> = {
+/** The scalar functions of the elementwise kernels (the CPU executor of the graph uses them too). */
+export const UNARY_FN: Record<EngineUnaryOp, (x: number) => number> = {
   neg: (x) => -x,
   exp: Math.exp,
   log: Math.log,
@@ -26,11 +27,11 @@ export function unaryCpu({
   n: number;
   fn: UnaryFn;
 }): void {
-  const f = 'op' in fn ? UNARY[fn.op] : (v: number) => activationCpu(v, fn.act, fn.order);
+  const f = 'op' in fn ? UNARY_FN[fn.op] : (v: number) => activationCpu(v, fn.act, fn.order);
   for (let i = 0; i < n; i++) y[i] = f(x[i]);
 }
 
-const BINARY: Record<Exclude<EngineBinaryOp, 'select'>, (a: number, b: number) => number> = {
+export const BINARY_FN: Record<Exclude<EngineBinaryOp, 'select'>, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -70,6 +71,6 @@ export function binaryCpu(args: BinaryCpuArgs): void {
   for (let i = 0; i < sizeOf(outShape); i++) {
     const x = args.a[at(sa, i)];
     const y = args.b[at(sb, i)];
-    args.out[i] = args.op === 'select' ? (args.cond![at(sc, i)] > 0.5 ? x : y) : BINARY[args.op](x, y);
+    args.out[i] = args.op === 'select' ? (args.cond![at(sc, i)] > 0.5 ? x : y) : BINARY_FN[args.op](x, y);
   }
 }
