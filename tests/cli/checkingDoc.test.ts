@@ -11,9 +11,12 @@ const doc = readFileSync(new URL('../../docs/checking.md', import.meta.url), 'ut
 /** The table rows of one method: from its `| id |` row to the next method's row. */
 function rowsOf(id: string): string {
   const lines = doc.split('\n').filter((l) => l.startsWith('| '));
-  const start = lines.findIndex((l) => l.startsWith(`| ${id} |`));
+  // The first cell, trimmed: the table may be padded by a formatter.
+  const first = (l: string) => l.split('|')[1].trim();
+  const start = lines.findIndex((l) => first(l) === id);
+  if (start < 0) return '';
   let end = start + 1;
-  while (end < lines.length && lines[end].startsWith('| |')) end++;
+  while (end < lines.length && first(lines[end]) === '') end++;
   return lines.slice(start, end).join('\n');
 }
 
