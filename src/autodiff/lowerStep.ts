@@ -22,6 +22,15 @@ export class FeedSizeError extends Error {
   }
 }
 
+export class ProgramDestroyedError extends Error {
+  override name = 'ProgramDestroyedError';
+  constructor(name: string) {
+    super(
+      `'${name}' was read from a compiled step that has since been destroyed: read from the program that replaced it`,
+    );
+  }
+}
+
 export interface NamedSlot {
   /** Element offset in the arena. */
   offset: number;
@@ -36,6 +45,7 @@ interface Staging {
 export class CompiledStep {
   private staging = new Map<string, Staging[]>();
   private stagingBytes = 0;
+  private destroyed = false;
   private readonly baseBytes: number;
 
   constructor(
@@ -118,14 +128,18 @@ export class CompiledStep {
       if (st.busy) await st.busy;
     }
     const target = st;
-    await this.rt.ready();
-    const enc = this.rt.device.createCommandEncoder({ label: `read ${name}` });
-    enc.copyBufferToBuffer(this.arena, s.offset * 4, target.buffer, 0, bytes);
-    this.rt.device.queue.submit([enc.finish()]);
     let result = new Float32Array(0);
-    target.busy = target.buffer.mapAsync(GPUMapMode.READ).then(() => {
+    // Busy from the start, so that destroy() keeps this staging buffer until the read settles.
+    target.busy = (async () => {
+      await this.rt.ready();
+      if (this.destroyed) throw new ProgramDestroyedError(name);
+      const enc = this.rt.device.createCommandEncoder({ label: `read ${name}` });
+      enc.copyBufferToBuffer(this.arena, s.offset * 4, target.buffer, 0, bytes);
+      this.rt.device.queue.submit([enc.finish()]);
+      await target.buffer.mapAsync(GPUMapMode.READ);
       result = new Float32Array(target.buffer.getMappedRange().slice(0, s.size * 4));
       target.buffer.unmap();
+    })().finally(() => {
       target.busy = null;
     });
     await target.busy;
@@ -137,9 +151,20 @@ export class CompiledStep {
     return this.lines.join('\n');
   }
 
-  /** Frees the staging buffers; the arena goes back to the runtime's pool. */
+  /**
+   * Frees the staging buffers; the arena goes back to the runtime's pool. A read still in flight keeps its
+   * staging buffer until its mapping settles (its copy was submitted before this call), so a reader of a
+   * program that is being replaced - a stage hand-over - still gets its values.
+   */
   destroy(): void {
-    for (const pair of this.staging.values()) for (const p of pair) p.buffer.destroy();
+    this.destroyed = true;
+    const free = (b: GPUBuffer) => () => b.destroy();
+    for (const pair of this.staging.values()) {
+      for (const p of pair) {
+        if (p.busy) p.busy.then(free(p.buffer), free(p.buffer));
+        else p.buffer.destroy();
+      }
+    }
     this.staging.clear();
     this.rt.release(this.arena);
   }
