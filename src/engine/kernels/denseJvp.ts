@@ -4,17 +4,13 @@ import rowsCode from '../../../shaders/denseJvpRows.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, need } from './common.ts';
-import { defaultTile, type MatmulTile, type RowsBlock } from './matmul.ts';
+import { defaultTile, specializeRows, tilePipeline, type MatmulTile, type RowsBlock } from './matmul.ts';
 
 export const DENSE_JVP = { name: 'denseJvp', code };
 
 /** The row-broadcast denseJvp's source for a register block (array sizes must be WGSL constants). */
-export function denseJvpRowsKernel(rows: number, groups: number) {
-  const src = rowsCode
-    .replace(/const ROWS: u32 = \d+u;/, `const ROWS: u32 = ${rows}u;`)
-    .replace(/const GROUPS: u32 = \d+u;/, `const GROUPS: u32 = ${groups}u;`);
-  return { name: `denseJvpRows_r${rows}g${groups}`, code: src };
-}
+export const denseJvpRowsKernel = (rows: number, groups: number) =>
+  specializeRows('denseJvpRows', rowsCode, rows, groups);
 
 /** Two accumulators per output (primal and tangent): half the matmul's rows keep the same registers. */
 export function denseJvpRows(block: RowsBlock): RowsBlock {
@@ -61,16 +57,7 @@ export function denseJvpDispatch(rt: Runtime, args: DenseJvpArgs): Dispatch {
   ];
   const rows = tile.stage || !tile.rows ? undefined : args.tile ? tile.rows : denseJvpRows(tile.rows);
   const epilogue = { ACT: ACTIVATION_IDS[args.act], WRITE_PRE: Boolean(args.pre) };
-  const pipeline = rows
-    ? rt.pipeline(denseJvpRowsKernel(rows.rows, rows.groups), 7, true, { ...epilogue, WG: rows.wg })
-    : rt.pipeline(DENSE_JVP, 7, true, {
-        ...epilogue,
-        WG_M: tile.wgM,
-        WG_N: tile.wgN,
-        BK: tile.bk,
-        STAGE: tile.stage,
-        INTERLEAVE: Boolean(tile.interleave),
-      });
+  const pipeline = tilePipeline(rt, DENSE_JVP, denseJvpRowsKernel, tile, rows, epilogue);
   const uniform = rt.uniform(new Uint32Array([batch, outF, inF, 0]));
   const label = `denseJvp ${batch}x${inF}->${outF} ${args.act}`;
   return {

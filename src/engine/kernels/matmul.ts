@@ -3,7 +3,8 @@ import code from '../../../shaders/matmul.wgsl?raw';
 import naiveCode from '../../../shaders/matmulNaive.wgsl?raw';
 import rowsCode from '../../../shaders/matmulRows.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
-import type { Dispatch, Runtime, View } from '../runtime.ts';
+import type { Constants, Dispatch, Runtime, View } from '../runtime.ts';
+import type { KernelSource } from '../shaderSource.ts';
 import { ceilDiv, need, nextPow2 } from './common.ts';
 
 export const MATMUL = { name: 'matmul', code };
@@ -33,11 +34,39 @@ export interface RowsBlock {
 }
 
 /** The row-broadcast kernel's source for a register block (array sizes must be WGSL constants). */
-export function rowsKernel(rows: number, groups: number) {
-  const code = rowsCode
+/** A row-broadcast kernel's source with its block size written in (ROWS and GROUPS size its registers). */
+export function specializeRows(name: string, source: string, rows: number, groups: number): KernelSource {
+  const code = source
     .replace(/const ROWS: u32 = \d+u;/, `const ROWS: u32 = ${rows}u;`)
     .replace(/const GROUPS: u32 = \d+u;/, `const GROUPS: u32 = ${groups}u;`);
-  return { name: `matmulRows_r${rows}g${groups}`, code };
+  return { name: `${name}_r${rows}g${groups}`, code };
+}
+
+export const rowsKernel = (rows: number, groups: number) =>
+  specializeRows('matmulRows', rowsCode, rows, groups);
+
+/**
+ * The pipeline of a matmul-shaped kernel (matmul, denseJvp): its row-broadcast variant when `rows` is set,
+ * else the tiled kernel with the tile's overrides. `epilogue` holds the kernel's own overrides.
+ */
+export function tilePipeline(
+  rt: Runtime,
+  tiled: KernelSource,
+  rowsVariant: (rows: number, groups: number) => KernelSource,
+  tile: MatmulTile,
+  rows: RowsBlock | undefined,
+  epilogue: Constants,
+): GPUComputePipeline {
+  return rows
+    ? rt.pipeline(rowsVariant(rows.rows, rows.groups), 7, true, { ...epilogue, WG: rows.wg })
+    : rt.pipeline(tiled, 7, true, {
+        ...epilogue,
+        WG_M: tile.wgM,
+        WG_N: tile.wgN,
+        BK: tile.bk,
+        STAGE: tile.stage,
+        INTERLEAVE: Boolean(tile.interleave),
+      });
 }
 
 /**
@@ -145,16 +174,7 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
     ACCUMULATE: Boolean(args.accumulate),
   };
   const rows = tile.stage ? undefined : tile.rows;
-  const pipeline = rows
-    ? rt.pipeline(rowsKernel(rows.rows, rows.groups), 7, true, { ...epilogue, WG: rows.wg })
-    : rt.pipeline(MATMUL, 7, true, {
-        ...epilogue,
-        WG_M: tile.wgM,
-        WG_N: tile.wgN,
-        BK: tile.bk,
-        STAGE: tile.stage,
-        INTERLEAVE: Boolean(tile.interleave),
-      });
+  const pipeline = tilePipeline(rt, MATMUL, rowsKernel, tile, rows, epilogue);
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const ph = (i: number) => rt.placeholder(i);
   const views = [
