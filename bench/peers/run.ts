@@ -5,7 +5,7 @@
  * this process; each checked against the float64 reference loss before it is timed. One adapter per
  * run: lavapipe by default, SwiftShader with VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Command } from 'commander';
 import { installNodeGpu } from './gpuSetup.ts';
@@ -31,6 +31,8 @@ const program = new Command()
   .option('--impls <list>', `implementations: ${IMPLS.map((i) => i.name).join(', ')}`, DEFAULT_IMPLS)
   .option('--quick', 'one warm-up, two repetitions of one step (a smoke run)')
   .option('--adapter', 'print the adapter every implementation gets, then exit')
+  .option('--steps-per-rep <n>', 'steps enqueued per timed repetition (a fast GPU wants more)', Number)
+  .option('--reps <n>', 'timed repetitions', Number)
   .parse();
 const opts = program.opts<{
   json?: string;
@@ -40,7 +42,21 @@ const opts = program.opts<{
   impls: string;
   quick?: boolean;
   adapter?: boolean;
+  stepsPerRep?: number;
+  reps?: number;
 }>();
+const scheduleOverrides: { stepsPerRep?: number; reps?: number } = {};
+for (const key of ['stepsPerRep', 'reps'] as const) {
+  const v = opts[key];
+  if (v === undefined) continue;
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(
+      `--${key === 'reps' ? 'reps' : 'steps-per-rep'} wants a whole number of at least 1, got ${v}`,
+    );
+    process.exit(2);
+  }
+  scheduleOverrides[key] = v;
+}
 
 const loadAtStart = loadavg()[0];
 const adapter = await installNodeGpu();
@@ -68,7 +84,10 @@ for (const size of batches) {
       }
       process.stderr.write(`${impl.name} ${kind} batch ${size} ... `);
       try {
-        const m = await measure(impl, kind, batch, weights, ref, scheduleFor(size, Boolean(opts.quick)));
+        const m = await measure(impl, kind, batch, weights, ref, {
+          ...scheduleFor(size, Boolean(opts.quick)),
+          ...scheduleOverrides,
+        });
         rows.push(m);
         process.stderr.write(`${m.median.toFixed(2)} steps/s\n`);
       } catch (err) {
@@ -87,9 +106,12 @@ for (const size of batches) {
   }
 }
 
+/** The package's version, from the repository's node_modules or the one beside a bundle. */
 const versionOf = (pkg: string) => {
-  const json = readFileSync(new URL(`../../node_modules/${pkg}/package.json`, import.meta.url), 'utf8');
-  return `${pkg} ${(JSON.parse(json) as { version: string }).version}`;
+  const where = [`../../node_modules/${pkg}/package.json`, `./node_modules/${pkg}/package.json`];
+  const url = where.map((w) => new URL(w, import.meta.url)).find((u) => existsSync(u));
+  if (!url) return `${pkg} (version unknown)`;
+  return `${pkg} ${(JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version}`;
 };
 const versions = [
   versionOf('@jax-js/jax'),

@@ -20,7 +20,9 @@ async function loadTf(): Promise<Tf> {
   tfModule ??= (async () => {
     // The union package registers the gradients (tfjs-core alone leaves them opt-in, and its ESM
     // files cannot be loaded by Node); the WebGPU backend is the separate package the docs name.
-    const tf = await import('@tensorflow/tfjs');
+    const mod = await import('@tensorflow/tfjs');
+    // Node gives the CommonJS exports as the namespace; a bundler may give them as `default`.
+    const tf = ('setBackend' in mod ? mod : (mod as { default: Tf }).default) as Tf;
     await import('@tensorflow/tfjs-backend-webgpu'); // registers 'webgpu' when navigator.gpu exists
     if (!(await tf.setBackend('webgpu')))
       throw new PeerUnavailableError('TF.js', 'its WebGPU backend did not start');

@@ -14,7 +14,7 @@ import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
 import { listText } from './commands/list.ts';
-import { resultsCommand } from './results.ts';
+import { resultsCommand, type Budget } from './results.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
@@ -76,7 +76,15 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--out <dir>', 'folder of results.md and results/*.png', 'docs')
     .option('--methods <list>', 'only these methods (comma-separated)', (t: string) => t.split(','))
     .option('--datasets <list>', 'only these datasets (comma-separated)', (t: string) => t.split(','))
-    .action((o) => run(resultsCommand(o)));
+    .option('--width <n>', 'hidden width (default: the stated budget)', positiveInt(4096))
+    .option('--depth <n>', 'hidden layers', positiveInt(16))
+    .option('--batch <n>', 'batch size', positiveInt(65536))
+    .option('--steps <n>', 'training steps per method (student stage)', positiveInt())
+    .option('--teacher-steps <n>', "a distillation method's teacher steps", positiveInt())
+    .action((o: { out: string; methods?: string[]; datasets?: string[] } & Partial<Budget>) => {
+      const { out, methods, datasets, ...budget } = o;
+      run(resultsCommand({ out, methods, datasets, budget }));
+    });
 
   program
     .command('list')
@@ -123,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && /flowmap-lab(\.js)?$|main\.ts$/.test(process.argv[1]);
+const isEntry = process.argv[1] !== undefined && /flowmap-lab(\.m?js)?$|main\.ts$/.test(process.argv[1]);
 if (isEntry) {
   const code = await main(process.argv.slice(2));
   process.exit(code);

@@ -19,8 +19,20 @@ import { fmtNum, markdownTable, reportRows } from './output/table.ts';
 export const RESULT_DATASETS = ['8gaussians', 'moons', 'checkerboard'] as const;
 export const RESULT_NFES = [1, 2, 4, 8];
 
-/** The stated budget: one network size, batch and step count for every method. */
-export const BUDGET = {
+/** A budget: one network size, batch and step count for every method. */
+export interface Budget {
+  width: number;
+  depth: number;
+  batch: number;
+  steps: number;
+  teacherSteps: number;
+  lr: number;
+  ema: number;
+  samples: number;
+}
+
+/** The stated budget of docs/results.md (each field can be overridden on the command line). */
+export const BUDGET: Budget = {
   width: 64,
   depth: 3,
   batch: 256,
@@ -29,17 +41,17 @@ export const BUDGET = {
   lr: 2e-3,
   ema: 0.99,
   samples: 4096,
-} as const;
+};
 
 /** Each method's recipe at the budget (official hyperparameters from the method's defaults). */
-export function resultConfig(method: string, dataset: string): ExperimentConfig {
+export function resultConfig(method: string, dataset: string, budget: Budget = BUDGET): ExperimentConfig {
   const base: ExperimentInput = {
     method: method as ExperimentInput['method'],
     dataset: dataset as ExperimentInput['dataset'],
     seed: 1,
-    net: { width: BUDGET.width, depth: BUDGET.depth, act: 'silu', time: 'raw' },
-    train: { steps: BUDGET.steps, batch: BUDGET.batch, lr: BUDGET.lr, ema: BUDGET.ema },
-    teacher: { source: 'train', steps: BUDGET.teacherSteps, solver: 'heun', solverSteps: 100 },
+    net: { width: budget.width, depth: budget.depth, act: 'silu', time: 'raw' },
+    train: { steps: budget.steps, batch: budget.batch, lr: budget.lr, ema: budget.ema },
+    teacher: { source: 'train', steps: budget.teacherSteps, solver: 'heun', solverSteps: 100 },
   };
   if (method === 'flowmap') base.params = { variant: 'trajectory', teacherSteps: 4 };
   return resolveExperiment(base);
@@ -62,10 +74,11 @@ async function runOne(
   rt: Runtime,
   method: string,
   dataset: string,
+  budget: Budget,
   dir: string,
   log: (s: string) => void,
 ): Promise<ResultRow> {
-  const config = resultConfig(method, dataset);
+  const config = resultConfig(method, dataset, budget);
   const session = await createSession(gpu, config, { method: methodById(method), runtime: rt });
   try {
     const t0 = performance.now();
@@ -84,7 +97,7 @@ async function runOne(
       },
     });
     const seconds = (performance.now() - t0) / 1000;
-    const ev = await session.evaluate(BUDGET.samples, RESULT_NFES, true);
+    const ev = await session.evaluate(budget.samples, RESULT_NFES, true);
     const picture = `${method}-${dataset}.png`;
     const panels: ScatterPanel[] = [{ title: 'data', points: ev.data, color: DATA_COLOR }];
     for (const [label, pts] of ev.sets)
@@ -113,7 +126,13 @@ async function runOne(
   }
 }
 
-export function resultsMarkdown(rows: ResultRow[], adapter: string, minutes: number): string {
+export function resultsMarkdown(
+  rows: ResultRow[],
+  adapter: string,
+  minutes: number,
+  budget: Budget = BUDGET,
+): string {
+  const BUDGET = budget;
   const out: string[] = [
     '# Results',
     '',
@@ -170,7 +189,9 @@ export async function resultsCommand(opts: {
   out: string;
   methods?: string[];
   datasets?: string[];
+  budget?: Partial<Budget>;
 }): Promise<number> {
+  const budget: Budget = { ...BUDGET, ...opts.budget };
   const picDir = join(opts.out, 'results');
   mkdirSync(picDir, { recursive: true });
   const gpu = await acquireGpu();
@@ -181,8 +202,8 @@ export async function resultsCommand(opts: {
   try {
     for (const d of opts.datasets ?? RESULT_DATASETS) {
       for (const m of opts.methods ?? ['fm', 'meanflow', 'tvm', 'flowmap', 'freeflow']) {
-        rows.push(await runOne(gpu, rt, m, d, picDir, (s) => console.error(s)));
-        const md = resultsMarkdown(rows, gpu.adapter.line, (performance.now() - t0) / 60000);
+        rows.push(await runOne(gpu, rt, m, d, budget, picDir, (s) => console.error(s)));
+        const md = resultsMarkdown(rows, gpu.adapter.line, (performance.now() - t0) / 60000, budget);
         writeFileSync(join(opts.out, 'results.md'), md + '\n'); // written after every run: a partial table survives an interruption
       }
     }
