@@ -86,6 +86,22 @@ export const METHOD_PRESETS: readonly MethodPreset[] = [
     },
   },
   {
+    id: 'meanflow-2d',
+    method: 'meanflow',
+    title: 'MeanFlow, 2-D recipe (good one-step samples)',
+    source:
+      'Measured here (docs/methods.md, docs/results.md): on 2-D data the adaptive weight p = 1 pulls the velocity toward a ' +
+      'median (too-sharp modes) and logit-normal times almost never reach t = 1, where one-step sampling starts. Plain ' +
+      'squared error (p = 0), uniform times and 25 % r = t fix both.',
+    config: {
+      method: 'meanflow',
+      dataset: '8gaussians',
+      net: SMALL_NET,
+      train: SMALL_TRAIN,
+      params: { timeDist: 'uniform', ratioEqual: 0.25, adaptiveP: 0 },
+    },
+  },
+  {
     id: 'tvm-official',
     method: 'tvm',
     title: 'Terminal Velocity Matching, official sampler and optimiser',
