@@ -1,5 +1,5 @@
 /** Printing the peer benchmark: a console table, JSON records and a markdown table. */
-import type { Measurement } from './measure.ts';
+import { median, type Measurement } from './measure.ts';
 import type { StepKind } from './problem.ts';
 
 export interface Skipped {
@@ -23,12 +23,18 @@ export interface BenchRecord {
 const KIND_LABEL: Record<StepKind, string> = { fm: 'Flow Matching', meanflow: 'MeanFlow', tvm: 'TVM' };
 const shapeOf = (batch: number) => `batch ${batch}, MLP 4-256-256-256-2 SiLU`;
 
-/** ours/peer steps/s ratio for a measured peer row, when ours was measured on the same kind and batch. */
+/**
+ * ours/peer steps/s ratio for a measured peer row, when ours was measured on the same kind and batch:
+ * the median of the per-round ratios when both were timed in turns, else the ratio of the medians.
+ */
 export function oursRatio(rows: Row[], r: Measurement): number | undefined {
   const o = rows.find(
     (x): x is Measurement => !isSkipped(x) && x.impl === 'ours' && x.kind === r.kind && x.batch === r.batch,
   );
-  return o && r.impl !== 'ours' ? o.median / r.median : undefined;
+  if (!o || r.impl === 'ours') return undefined;
+  if (o.inTurns && r.inTurns && o.samples.length === r.samples.length)
+    return median(o.samples.map((v, i) => v / r.samples[i]));
+  return o.median / r.median;
 }
 
 export function records(rows: Row[], adapter: string): BenchRecord[] {

@@ -12,7 +12,7 @@ import { installNodeGpu } from './gpuSetup.ts';
 import { jaxPeer } from './jaxPeer.ts';
 import { tfPeer } from './tfPeer.ts';
 import { ours, oursNaive } from './ours.ts';
-import { measure, scheduleFor } from './measure.ts';
+import { measureInTurns, scheduleFor } from './measure.ts';
 import { initialWeights, makeBatch, STEP_KINDS, type StepKind } from './problem.ts';
 import { referenceLoss, toNet64 } from './reference.ts';
 import { consoleTable, markdown, records, type Row } from './report.ts';
@@ -76,33 +76,38 @@ for (const size of batches) {
   const batch = makeBatch(size);
   for (const kind of kinds) {
     const ref = referenceLoss(kind, net64, batch);
+    const runnable: Implementation[] = [];
+    const skipped: Row[] = [];
     for (const impl of chosen) {
       const why = missing.get(impl.name) ?? impl.unsupported(kind);
-      if (why) {
-        rows.push({ impl: impl.name, kind, batch: size, reason: why });
-        continue;
-      }
-      process.stderr.write(`${impl.name} ${kind} batch ${size} ... `);
-      try {
-        const m = await measure(impl, kind, batch, weights, ref, {
-          ...scheduleFor(size, Boolean(opts.quick)),
-          ...scheduleOverrides,
-        });
-        rows.push(m);
-        process.stderr.write(`${m.median.toFixed(2)} steps/s\n`);
-      } catch (err) {
-        const e = err as Error;
-        process.stderr.write(`${e.name}\n`);
-        if (err instanceof OursMissingError) {
-          missing.set(impl.name, `not built yet: missing ${err.missing.join(', ')}`);
-          console.error(e.message);
-        } else {
-          failed = true;
-          console.error(e.message);
-        }
-        rows.push({ impl: impl.name, kind, batch: size, reason: `${e.name}: ${e.message.slice(0, 120)}` });
-      }
+      if (why) skipped.push({ impl: impl.name, kind, batch: size, reason: why });
+      else runnable.push(impl);
     }
+    process.stderr.write(`${kind} batch ${size}: checking ${runnable.map((i) => i.name).join(', ')} ... `);
+    const results = await measureInTurns(
+      runnable,
+      kind,
+      batch,
+      weights,
+      ref,
+      { ...scheduleFor(size, Boolean(opts.quick)), ...scheduleOverrides },
+      (impl, err) => process.stderr.write(`${impl.name} ${err ? err.name : 'ok'} `),
+    );
+    process.stderr.write('\n');
+    results.forEach((m, i) => {
+      const impl = runnable[i];
+      if (!(m instanceof Error)) {
+        rows.push(m);
+        process.stderr.write(`  ${impl.name}: ${m.median.toFixed(2)} steps/s\n`);
+        return;
+      }
+      if (m instanceof OursMissingError) {
+        missing.set(impl.name, `not built yet: missing ${m.missing.join(', ')}`);
+      } else failed = true;
+      console.error(m.message);
+      rows.push({ impl: impl.name, kind, batch: size, reason: `${m.name}: ${m.message.slice(0, 120)}` });
+    });
+    rows.push(...skipped); // rows that could not run come after the measured ones
   }
 }
 
