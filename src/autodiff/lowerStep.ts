@@ -94,6 +94,17 @@ export class CompiledStep {
     return s;
   }
 
+  /** Whether the program has a named input or output `name`. */
+  has(name: string): boolean {
+    return this.slots.has(name);
+  }
+
+  /** Where the named input or output lives in the arena (bytes), for copies and draws from GPU memory. */
+  view(name: string): { buffer: GPUBuffer; offset: number; size: number } {
+    const s = this.slot(name);
+    return { buffer: this.arena, offset: s.offset * 4, size: s.size };
+  }
+
   /** Overwrites an input (parameters, state, a batch) before the next step. */
   write(name: string, data: ArrayLike<number>): void {
     const s = this.slot(name);

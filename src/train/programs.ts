@@ -16,23 +16,10 @@ export interface SlotView {
   size: number;
 }
 
-interface SlotTable {
-  slots: Map<string, { offset: number; size: number }>;
-}
+/** Where a named input or output of a compiled step lives in its arena. */
+export const slotView = (step: CompiledStep, name: string): SlotView => step.view(name);
 
-/**
- * Where a named input or output of a compiled step lives in its arena. (CompiledStep keeps this table
- * private; this is the one place that reads it, until the compiler exposes `view(name)`.)
- */
-export function slotView(step: CompiledStep, name: string): SlotView {
-  const s = (step as unknown as SlotTable).slots.get(name);
-  if (!s) throw new RangeError(`no tensor '${name}' in this compiled program`);
-  return { buffer: step.arena, offset: s.offset * 4, size: s.size };
-}
-
-export function hasSlot(step: CompiledStep, name: string): boolean {
-  return (step as unknown as SlotTable).slots.has(name);
-}
+export const hasSlot = (step: CompiledStep, name: string): boolean => step.has(name);
 
 /** Records copies of the named tensors from one program's arena into another's (same names, same sizes). */
 export function copyTensors(

@@ -40,6 +40,8 @@ export interface TrainingSession {
   readonly config: ExperimentConfig;
   readonly stage: StageName;
   readonly step: number;
+  /** True once every stage has been given all its steps (they may still be running on the GPU). */
+  readonly done: boolean;
   /** Dispatches recorded per training step of the current stage (machine-independent cost). */
   readonly dispatchesPerStep: number;
   /** Records `k` training steps into one command buffer and submits it. Never waits on the GPU. */

@@ -30,9 +30,6 @@ export function runawaySamples(report: QualityReport): string | null {
   return null;
 }
 
-/** The engine's session says when every stage has run its steps (not part of the TrainingSession contract). */
-const isDone = (s: TrainingSession): boolean => (s as { done?: unknown }).done === true;
-
 export class Training {
   session: TrainingSession | null = null;
   private running = false;
@@ -126,7 +123,7 @@ export class Training {
     const k = this.qualityInFlight ? 0 : (this.running ? this.stepsPerFrame : 0) + this.queuedSteps;
     if (!this.qualityInFlight) this.queuedSteps = 0;
     if (k > 0) s.run(k);
-    if (this.running && isDone(s)) {
+    if (this.running && s.done) {
       // every stage ran its steps: stop, and let the paused model get its final quality report
       this.pause();
       this.post({
