@@ -13,6 +13,7 @@ import { jaxPeer } from './jaxPeer.ts';
 import { tfPeer } from './tfPeer.ts';
 import { ours, oursNaive } from './ours.ts';
 import { measureInTurns, scheduleFor } from './measure.ts';
+import { profileOurs } from './profile.ts';
 import { initialWeights, makeBatch, STEP_KINDS, type StepKind } from './problem.ts';
 import { referenceLoss, toNet64 } from './reference.ts';
 import { consoleTable, markdown, records, type Row } from './report.ts';
@@ -31,6 +32,7 @@ const program = new Command()
   .option('--impls <list>', `implementations: ${IMPLS.map((i) => i.name).join(', ')}`, DEFAULT_IMPLS)
   .option('--quick', 'one warm-up, two repetitions of one step (a smoke run)')
   .option('--adapter', 'print the adapter every implementation gets, then exit')
+  .option('--profile', 'after the table, time each of our dispatches alone at every batch and kind')
   .option('--steps-per-rep <n>', 'steps enqueued per timed repetition (a fast GPU wants more)', Number)
   .option('--reps <n>', 'timed repetitions', Number)
   .parse();
@@ -44,6 +46,7 @@ const opts = program.opts<{
   adapter?: boolean;
   stepsPerRep?: number;
   reps?: number;
+  profile?: boolean;
 }>();
 const scheduleOverrides: { stepsPerRep?: number; reps?: number } = {};
 for (const key of ['stepsPerRep', 'reps'] as const) {
@@ -131,4 +134,8 @@ const date = new Date().toISOString();
 const md = markdown(rows, { adapter: adapter.line, versions, date, node: process.version, load });
 if (opts.markdown) writeFileSync(opts.markdown, md + '\n');
 if (opts.json) writeFileSync(opts.json, JSON.stringify(records(rows, adapter.line), null, 2) + '\n');
+if (opts.profile) {
+  for (const size of batches)
+    for (const kind of kinds) console.log(await profileOurs(kind, makeBatch(size), weights));
+}
 process.exit(failed ? 1 : 0);
