@@ -1,8 +1,9 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matmulCpu, type MatmulCpuArgs } from '../../src/engine/cpu/matmul.ts';
 import {
   chooseTile,
   matmulDispatch,
+  prefersLongK,
   matmulNaiveDispatch,
   type MatmulArgs,
   type MatmulTile,
@@ -106,6 +107,43 @@ describe('matmul (tiled) vs float64 reference', () => {
     ]) {
       await check({ m, n, k, transA: true, tile: chooseTile(m, n, k, true) }, seed++);
     }
+  });
+
+  it('split-K kernel for small outputs with long K (the GPU default there): layouts, epilogues, workgroup sizes', async () => {
+    let seed = 700;
+    const tile = (wg: number): MatmulTile => ({ ...STAGED, longK: wg });
+    for (const [transA, transB] of [
+      [true, false],
+      [false, true],
+      [false, false],
+      [true, true],
+    ]) {
+      for (const [m, n, k] of [
+        [256, 4, 1024],
+        [2, 256, 1023],
+        [5, 3, 1],
+        [3, 7, 300],
+      ])
+        await check({ m, n, k, transA, transB, tile: tile(128) }, seed++);
+    }
+    await check({ m: 257, n: 4, k: 515, transA: true, gate: 'silu', rowsum: true, tile: tile(64) }, seed++);
+    await check(
+      { m: 2, n: 257, k: 515, transA: true, rowsum: true, accumulate: true, tile: tile(256) },
+      seed++,
+    );
+    await check(
+      { m: 1024, n: 2, k: 256, transB: true, bias: true, act: 'silu', pre: true, tile: tile(128) },
+      seed++,
+    );
+    await check({ m: 9, n: 6, k: 200, bias: true, act: 'tanh', accumulate: true, tile: tile(32) }, seed);
+  });
+
+  it('GPUs send small outputs with long K to the split-K kernel, and nothing else', () => {
+    expect(prefersLongK(256, 4, 1024)).toBe(true); // first layer's weight gradient
+    expect(prefersLongK(2, 256, 1024)).toBe(true); // last layer's weight gradient
+    expect(prefersLongK(1024, 2, 256)).toBe(true); // last layer's forward
+    expect(prefersLongK(256, 256, 1024)).toBe(false); // hidden weight gradient: the tiled kernel fills the GPU
+    expect(prefersLongK(1024, 256, 4)).toBe(false); // first layer's forward: K = 4
   });
 
   const PATHS = {

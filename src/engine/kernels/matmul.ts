@@ -2,6 +2,7 @@
 import code from '../../../shaders/matmul.wgsl?raw';
 import naiveCode from '../../../shaders/matmulNaive.wgsl?raw';
 import rowsCode from '../../../shaders/matmulRows.wgsl?raw';
+import longKCode from '../../../shaders/matmulLongK.wgsl?raw';
 import { ACTIVATION_IDS, type EngineActivation } from '../activations.ts';
 import type { Constants, Dispatch, Runtime, View } from '../runtime.ts';
 import type { KernelSource } from '../shaderSource.ts';
@@ -9,6 +10,7 @@ import { ceilDiv, need, nextPow2 } from './common.ts';
 
 export const MATMUL = { name: 'matmul', code };
 export const MATMUL_NAIVE = { name: 'matmulNaive', code: naiveCode };
+export const MATMUL_LONG_K = { name: 'matmulLongK', code: longKCode };
 
 /** Workgroup shape: a thread computes 4x4 outputs, a workgroup (4 wgM) x (4 wgN), K staged bk at a time. */
 export interface MatmulTile {
@@ -24,7 +26,21 @@ export interface MatmulTile {
   rows?: RowsBlock;
   /** Direct loads only: a thread's 4 columns lie wgN apart, so neighbouring threads read neighbouring columns. */
   interleave?: boolean;
+  /**
+   * Run shaders/matmulLongK.wgsl instead: a workgroup per 4x4 block of C, its `longK` invocations
+   * splitting K (a power of two). For small outputs with long K on GPUs (see prefersLongK).
+   */
+  longK?: number;
 }
+
+/**
+ * GPUs: a small output with a long K (the first and last layers' weight gradients, K = batch, and
+ * the last layer's N = 2) goes to the split-K kernel. The tiled kernel gives it a few workgroups that
+ * each walk all of K; the H200 profile of a training step (docs/benchmarks.md) found the two such
+ * products at batch 1024 taking 2 of its 3 ms.
+ */
+export const prefersLongK = (m: number, n: number, k: number): boolean =>
+  k >= 128 && ceilDiv(m, 4) * ceilDiv(n, 4) <= 1024;
 
 /** The register block of the row-broadcast kernel: rows x (4 groups) outputs per invocation. */
 export interface RowsBlock {
@@ -150,11 +166,17 @@ export const interleavesByDefault = (rt: Runtime) => rt.ctx.adapter.kind === 'sw
 export const defaultTile = (rt: Runtime, m: number, n: number, k: number): MatmulTile =>
   chooseTile(m, n, k, stagesByDefault(rt), broadcastsRowsByDefault(rt), interleavesByDefault(rt));
 
+/** The matmul's default: the split-K kernel for small outputs with long K on GPUs, else defaultTile. */
+export const defaultMatmulTile = (rt: Runtime, m: number, n: number, k: number): MatmulTile => {
+  const tile = defaultTile(rt, m, n, k);
+  return tile.stage && prefersLongK(m, n, k) ? { ...tile, longK: 128 } : tile;
+};
+
 export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
   const { m, n, k } = args;
   const tA = Boolean(args.transA);
   const tB = Boolean(args.transB);
-  const tile = args.tile ?? defaultTile(rt, m, n, k);
+  const tile = args.tile ?? defaultMatmulTile(rt, m, n, k);
   need('matmul', 'a', args.a, m * k);
   need('matmul', 'b', args.b, k * n);
   need('matmul', 'c', args.c, m * n);
@@ -173,8 +195,10 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
     ROWSUM: Boolean(args.rowsum),
     ACCUMULATE: Boolean(args.accumulate),
   };
-  const rows = tile.stage ? undefined : tile.rows;
-  const pipeline = tilePipeline(rt, MATMUL, rowsKernel, tile, rows, epilogue);
+  const rows = tile.stage || tile.longK ? undefined : tile.rows;
+  const pipeline = tile.longK
+    ? rt.pipeline(MATMUL_LONG_K, 7, true, { ...epilogue, WG: tile.longK })
+    : tilePipeline(rt, MATMUL, rowsKernel, tile, rows, epilogue);
   const uniform = rt.uniform(new Uint32Array([m, n, k, 0]));
   const ph = (i: number) => rt.placeholder(i);
   const views = [
@@ -191,9 +215,11 @@ export function matmulDispatch(rt: Runtime, args: MatmulArgs): Dispatch {
     label,
     pipeline,
     bindGroup: rt.bindGroup(label, pipeline, views, uniform),
-    workgroups: rows
-      ? [ceilDiv(n, 4 * rows.groups * rows.wg), ceilDiv(m, rows.rows), 1]
-      : [ceilDiv(n, 4 * tile.wgN), ceilDiv(m, 4 * tile.wgM), 1],
+    workgroups: tile.longK
+      ? [ceilDiv(n, 4), ceilDiv(m, 4), 1]
+      : rows
+        ? [ceilDiv(n, 4 * rows.groups * rows.wg), ceilDiv(m, rows.rows), 1]
+        : [ceilDiv(n, 4 * tile.wgN), ceilDiv(m, 4 * tile.wgM), 1],
     uniform,
   };
 }
