@@ -1,23 +1,13 @@
-// Tiled matmul with a fused epilogue:
-//   C[M,N] (+)= act(opA(A) . opB(B) + bias)      A:[M,K] or [K,M] (TRANS_A), B:[K,N] or [N,K] (TRANS_B)
-//   bias:[N]  P: A's layout (GATE_A: A := A * act'(P) on load)  pre:[M,N] (WRITE_PRE)  rowsum:[M] (ROWSUM)
+// Tiled matmul with a fused epilogue; the contract (C = act(opA(A) . opB(B) + bias) and its options)
+// is in shaders/matmulContract.wgsl.
 // Each thread computes a 4x4 register block; a workgroup computes a (4 WG_M) x (4 WG_N) tile of C.
 // STAGE: stage BK-deep slices of opA(A) and opB(B) in workgroup memory (GPUs); otherwise each thread
 // reads its rows and columns straight from memory with no barrier (CPU drivers such as lavapipe,
 // where barriers are costly and caches already play the role of workgroup memory). INTERLEAVE (direct
 // loads only): a thread's 4 columns lie WG_N apart, so neighbouring threads read neighbouring columns
 // of B (SwiftShader turns such loads into one vector load).
-//! include activations
+//! include matmulContract
 
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACT: u32 = 0u;
-override WRITE_PRE: bool = false;
-override GATE_A: bool = false;
-override GATE_ACT: u32 = 0u;
-override ROWSUM: bool = false;
-override ACCUMULATE: bool = false;
 override STAGE: bool = true;
 override INTERLEAVE: bool = false;
 override WG_M: u32 = 16u;
@@ -25,17 +15,6 @@ override WG_N: u32 = 16u;
 override BK: u32 = 16u;
 override A_TILE: u32 = BK * WG_M; // vec4s: BK rows of 4 WG_M values
 override B_TILE: u32 = BK * WG_N;
-
-struct Dims { M: u32, N: u32, K: u32, pad: u32 }
-
-@group(0) @binding(0) var<storage, read_write> A: array<f32>;
-@group(0) @binding(1) var<storage, read_write> B: array<f32>;
-@group(0) @binding(2) var<storage, read_write> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> P: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-@group(0) @binding(5) var<storage, read_write> pre: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rowsum: array<f32>;
-@group(0) @binding(7) var<uniform> dims: Dims;
 
 var<workgroup> As: array<vec4f, A_TILE>;
 var<workgroup> Bs: array<vec4f, B_TILE>;

@@ -1,34 +1,12 @@
 // Matmul for GPUs when C is small and K is long (the first and last layers: their weight gradients
-// have K = batch, the last layer's output has N = 2). Same contract as matmul.wgsl:
-//   C[M,N] (+)= act(opA(A) . opB(B) + bias)      A:[M,K] or [K,M] (TRANS_A), B:[K,N] or [N,K] (TRANS_B)
-//   bias:[N]  P: A's layout (GATE_A: A := A * act'(P) on load)  pre:[M,N] (WRITE_PRE)  rowsum:[M] (ROWSUM)
+// have K = batch, the last layer's output has N = 2); the contract of shaders/matmulContract.wgsl.
 // A workgroup owns a 4x4 block of C and its WG invocations split K between them (k = lid, lid + WG,
 // ...), each keeping 16 partial sums and 4 partial row sums; a tree reduction in workgroup memory
 // adds them up. The tiled kernel gives such a product only a few workgroups, each walking all of K
 // alone: on an H200 a 256x4x1024 weight gradient took 1.1 ms there, 38 % of a whole training step.
-//! include activations
+//! include matmulContract
 
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACT: u32 = 0u;
-override WRITE_PRE: bool = false;
-override GATE_A: bool = false;
-override GATE_ACT: u32 = 0u;
-override ROWSUM: bool = false;
-override ACCUMULATE: bool = false;
 override WG: u32 = 128u; // a power of two
-
-struct Dims { M: u32, N: u32, K: u32, pad: u32 }
-
-@group(0) @binding(0) var<storage, read_write> A: array<f32>;
-@group(0) @binding(1) var<storage, read_write> B: array<f32>;
-@group(0) @binding(2) var<storage, read_write> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> P: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-@group(0) @binding(5) var<storage, read_write> pre: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rowsum: array<f32>;
-@group(0) @binding(7) var<uniform> dims: Dims;
 
 var<workgroup> red: array<vec4f, WG>;
 

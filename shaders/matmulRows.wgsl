@@ -1,37 +1,15 @@
-// Matmul for CPU drivers (lavapipe, SwiftShader), same contract as matmul.wgsl:
-//   C[M,N] (+)= act(opA(A) . opB(B) + bias)      A:[M,K] or [K,M] (TRANS_A), B:[K,N] or [N,K] (TRANS_B)
-//   bias:[N]  P: A's layout (GATE_A: A := A * act'(P) on load)  pre:[M,N] (WRITE_PRE)  rowsum:[M] (ROWSUM)
+// Matmul for CPU drivers (lavapipe, SwiftShader); the contract of shaders/matmulContract.wgsl.
 // A workgroup owns ROWS rows of C; its WG invocations run along N, 4 GROUPS columns each (group g at
 // 4 WG g). The rows' addresses depend only on the workgroup, so lavapipe loads each opA(A) value once
 // per SIMD batch of invocations and broadcasts it; only opB(B) is gathered across lanes. Per k: ROWS
 // broadcasts and 4 GROUPS gathers feed 4 ROWS GROUPS multiply-adds, with no workgroup memory and no
 // barrier. ROWS and GROUPS size function arrays, so they are constants: the host rewrites them
 // (rowsKernel in src/engine/kernels/matmul.ts).
-//! include activations
+//! include matmulContract
 
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-override ACT: u32 = 0u;
-override WRITE_PRE: bool = false;
-override GATE_A: bool = false;
-override GATE_ACT: u32 = 0u;
-override ROWSUM: bool = false;
-override ACCUMULATE: bool = false;
 override WG: u32 = 64u;
 const ROWS: u32 = 8u;
 const GROUPS: u32 = 1u; // vec4 column groups per invocation
-
-struct Dims { M: u32, N: u32, K: u32, pad: u32 }
-
-@group(0) @binding(0) var<storage, read_write> A: array<f32>;
-@group(0) @binding(1) var<storage, read_write> B: array<f32>;
-@group(0) @binding(2) var<storage, read_write> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> P: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
-@group(0) @binding(5) var<storage, read_write> pre: array<f32>;
-@group(0) @binding(6) var<storage, read_write> rowsum: array<f32>;
-@group(0) @binding(7) var<uniform> dims: Dims;
 
 fn loadA(i: u32) -> f32 {
   if (GATE_A) { return A[i] * activation(P[i], GATE_ACT, 1u); }

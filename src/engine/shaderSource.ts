@@ -4,8 +4,9 @@
  */
 import philox from '../../shaders/philox.wgsl?raw';
 import activations from '../../shaders/activations.wgsl?raw';
+import matmulContract from '../../shaders/matmulContract.wgsl?raw';
 
-export const SNIPPETS: Readonly<Record<string, string>> = { philox, activations };
+export const SNIPPETS: Readonly<Record<string, string>> = { philox, activations, matmulContract };
 
 /** A kernel as the runtime sees it: its name (the .wgsl file, without extension) and its text. */
 export interface KernelSource {
