@@ -3,7 +3,7 @@
  * back a few times per second, divergence detection with the last good parameters kept, and sampling
  * programs that read the training step's parameters on the GPU.
  */
-import type { CompiledStep } from '../autodiff/compile.ts';
+import { ProgramDestroyedError, type CompiledStep } from '../autodiff/compile.ts';
 import type { GpuContext } from '../engine/device.ts';
 import { Runtime } from '../engine/runtime.ts';
 import type { Method } from '../methods/method.ts';
@@ -205,9 +205,11 @@ export class FlowSession implements TrainingSession {
       // a snapshot read before this finite read is known good
       if (this.pendingSnapshot && this.pendingSnapshot.step <= step) this.lastGood = this.pendingSnapshot;
       if (snapshotDue) {
-        this.snapshotInFlight = this.snapshot(step).catch((e: unknown) =>
-          console.error(`snapshot of the parameters failed: ${String(e)}`),
-        );
+        this.snapshotInFlight = this.snapshot(step).catch((e: unknown) => {
+          // disposed (or its program replaced) while the read waited: the snapshot is simply not needed
+          if (!(e instanceof ProgramDestroyedError))
+            console.error(`snapshot of the parameters failed: ${String(e)}`);
+        });
       }
     }
     return {
