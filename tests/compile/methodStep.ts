@@ -1,7 +1,8 @@
 /**
- * A method's last-stage loss and parameter gradients as one compiled-step spec (shared by the fusion
- * tests and the measurement script tests/compile/measureFusion.ts): seeded test networks, the
- * analytic 8-Gaussians teacher where the method asks for one, parameters rounded to f32.
+ * A method's last-stage loss and parameter gradients as one compiled-step spec (shared by the GPU
+ * method test, the fusion tests and the measurement script tests/compile/measureFusion.ts): seeded
+ * test networks, the analytic 8-Gaussians teacher where the method asks for one, parameters rounded
+ * to f32.
  */
 import { grad, type Tensor } from '../../src/autodiff/index.ts';
 import {
