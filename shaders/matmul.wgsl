@@ -104,18 +104,12 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     let m = m0 + 4u * lid.y + i;
     if (m >= dims.M) { break; }
     if (ROWSUM && wid.x == 0u && lid.x == 0u) {
-      rowsum[m] = select(rs[i], rowsum[m] + rs[i], ACCUMULATE);
+      storeRowsum(m, rs[i]);
     }
     for (var j = 0u; j < 4u; j++) {
       let n = select(n0 + 4u * lid.x + j, n0 + lid.x + WG_N * j, INTERLEAVE && !STAGE);
       if (n >= dims.N) { break; }
-      var v = acc[i][j];
-      if (HAS_BIAS) { v += bias[n]; }
-      let o = m * dims.N + n;
-      if (WRITE_PRE) { pre[o] = v; }
-      var y = activation(v, ACT, 0u);
-      if (ACCUMULATE) { y += C[o]; }
-      C[o] = y;
+      storeOutput(m, n, acc[i][j]);
     }
   }
 }

@@ -24,3 +24,19 @@ struct Dims { M: u32, N: u32, K: u32, pad: u32 }
 @group(0) @binding(5) var<storage, read_write> pre: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rowsum: array<f32>;
 @group(0) @binding(7) var<uniform> dims: Dims;
+
+// The epilogue of one output C[m, n] whose product is `sum`: bias, pre-activation, activation, accumulate.
+fn storeOutput(m: u32, n: u32, sum: f32) {
+  var v = sum;
+  if (HAS_BIAS) { v += bias[n]; }
+  let o = m * dims.N + n;
+  if (WRITE_PRE) { pre[o] = v; }
+  var y = activation(v, ACT, 0u);
+  if (ACCUMULATE) { y += C[o]; }
+  C[o] = y;
+}
+
+// The row sum of row m (ROWSUM), stored or accumulated.
+fn storeRowsum(m: u32, sum: f32) {
+  rowsum[m] = select(sum, rowsum[m] + sum, ACCUMULATE);
+}

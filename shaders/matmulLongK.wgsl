@@ -58,13 +58,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3u, @builtin(workgroup_id) wid: v
       for (var c = 0u; c < 4u; c++) {
         let j = j0 + c;
         if (j >= dims.N) { break; }
-        let o = i * dims.N + j;
-        var v = row[c];
-        if (HAS_BIAS) { v += bias[j]; }
-        if (WRITE_PRE) { pre[o] = v; }
-        var y = activation(v, ACT, 0u);
-        if (ACCUMULATE) { y += C[o]; }
-        C[o] = y;
+        storeOutput(i, j, row[c]);
       }
     }
   }
@@ -73,7 +67,7 @@ fn main(@builtin(local_invocation_id) lid3: vec3u, @builtin(workgroup_id) wid: v
     if (lid == 0u && wid.x == 0u) {
       for (var c = 0u; c < 4u; c++) {
         let i = i0 + c;
-        if (i < dims.M) { rowsum[i] = select(sums[c], rowsum[i] + sums[c], ACCUMULATE); }
+        if (i < dims.M) { storeRowsum(i, sums[c]); }
       }
     }
   }

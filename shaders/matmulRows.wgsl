@@ -50,19 +50,13 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     let m = m0 + i;
     if (m >= dims.M) { break; }
     if (ROWSUM && wid.x == 0u && lid.x == 0u) {
-      rowsum[m] = select(rs[i], rowsum[m] + rs[i], ACCUMULATE);
+      storeRowsum(m, rs[i]);
     }
     for (var j = 0u; j < 4u * GROUPS; j++) {
       let g = j / 4u;
       let n = n0 + 4u * WG * g + j % 4u;
       if (n >= dims.N) { continue; }
-      var v = acc[i][g][j % 4u];
-      if (HAS_BIAS) { v += bias[n]; }
-      let o = m * dims.N + n;
-      if (WRITE_PRE) { pre[o] = v; }
-      var y = activation(v, ACT, 0u);
-      if (ACCUMULATE) { y += C[o]; }
-      C[o] = y;
+      storeOutput(m, n, acc[i][g][j % 4u]);
     }
   }
 }
