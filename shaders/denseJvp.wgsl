@@ -1,11 +1,7 @@
-// Fused forward-mode dense layer (PyTorch layout W:[out, in]); the tangent is a second left-hand side
-// of the same tiled matmul, so W is read once for both:
-//   x:[B,in], xDot:[B,in], W:[out,in], b:[out] -> y:[B,out], yDot:[B,out], pre:[B,out] (WRITE_PRE)
-//   pre = x W^T + b,  y = act(pre),  yDot = act'(pre) * (xDot W^T)
-//! include activations
+// Fused forward-mode dense layer (the contract of shaders/denseJvpContract.wgsl); the tangent is a
+// second left-hand side of the same tiled matmul, so W is read once for both.
+//! include denseJvpContract
 
-override ACT: u32 = 0u;
-override WRITE_PRE: bool = false;
 override STAGE: bool = true; // workgroup-memory tiles (GPUs) or direct loads (CPU drivers), as in matmul
 override INTERLEAVE: bool = false; // direct loads: a thread's 4 columns lie WG_N apart, as in matmul
 override WG_M: u32 = 16u;
@@ -13,17 +9,6 @@ override WG_N: u32 = 16u;
 override BK: u32 = 16u;
 override A_TILE: u32 = BK * WG_M;
 override B_TILE: u32 = BK * WG_N;
-
-struct Dims { M: u32, N: u32, K: u32, pad: u32 }
-
-@group(0) @binding(0) var<storage, read_write> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> xDot: array<f32>;
-@group(0) @binding(2) var<storage, read_write> W: array<f32>;
-@group(0) @binding(3) var<storage, read_write> b: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> yDot: array<f32>;
-@group(0) @binding(6) var<storage, read_write> pre: array<f32>;
-@group(0) @binding(7) var<uniform> dims: Dims;
 
 var<workgroup> Xs: array<vec4f, A_TILE>;
 var<workgroup> Ts: array<vec4f, A_TILE>;
@@ -108,11 +93,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
     for (var j = 0u; j < 4u; j++) {
       let n = select(n0 + 4u * lid.x + j, n0 + lid.x + WG_N * j, INTERLEAVE && !STAGE);
       if (n >= dims.N) { break; }
-      let v = acc[i][j] + b[n];
-      let o = m * dims.N + n;
-      if (WRITE_PRE) { pre[o] = v; }
-      y[o] = activation(v, ACT, 0u);
-      yDot[o] = activation(v, ACT, 1u) * tan[i][j];
+      storeOutput(m, n, acc[i][j], tan[i][j]);
     }
   }
 }

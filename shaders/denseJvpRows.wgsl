@@ -1,27 +1,12 @@
-// Fused forward-mode dense layer for CPU drivers, same contract as denseJvp.wgsl (W:[out, in]):
-//   x:[B,in], xDot:[B,in], W:[out,in], b:[out] -> y:[B,out], yDot:[B,out], pre:[B,out] (WRITE_PRE)
-//   pre = x W^T + b,  y = act(pre),  yDot = act'(pre) * (xDot W^T)
+// Fused forward-mode dense layer for CPU drivers (the contract of shaders/denseJvpContract.wgsl).
 // The loading strategy of matmulRows.wgsl: a workgroup owns ROWS rows of x and of xDot, whose values
 // are broadcast to the SIMD lanes; invocations run along out, 4 GROUPS columns each, and each gathered
 // W value feeds both the primal and the tangent.
-//! include activations
+//! include denseJvpContract
 
-override ACT: u32 = 0u;
-override WRITE_PRE: bool = false;
 override WG: u32 = 64u;
 const ROWS: u32 = 8u;
 const GROUPS: u32 = 1u; // vec4 column groups per invocation
-
-struct Dims { M: u32, N: u32, K: u32, pad: u32 }
-
-@group(0) @binding(0) var<storage, read_write> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> xDot: array<f32>;
-@group(0) @binding(2) var<storage, read_write> W: array<f32>;
-@group(0) @binding(3) var<storage, read_write> b: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<storage, read_write> yDot: array<f32>;
-@group(0) @binding(6) var<storage, read_write> pre: array<f32>;
-@group(0) @binding(7) var<uniform> dims: Dims;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
@@ -58,11 +43,7 @@ fn main(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: ve
       let g = j / 4u;
       let n = n0 + 4u * WG * g + j % 4u;
       if (n >= dims.N) { continue; }
-      let v = acc[i][g][j % 4u] + b[n];
-      let o = m * dims.N + n;
-      if (WRITE_PRE) { pre[o] = v; }
-      y[o] = activation(v, ACT, 0u);
-      yDot[o] = activation(v, ACT, 1u) * tan[i][g][j % 4u];
+      storeOutput(m, n, acc[i][g][j % 4u], tan[i][g][j % 4u]);
     }
   }
 }

@@ -5,8 +5,14 @@
 import philox from '../../shaders/philox.wgsl?raw';
 import activations from '../../shaders/activations.wgsl?raw';
 import matmulContract from '../../shaders/matmulContract.wgsl?raw';
+import denseJvpContract from '../../shaders/denseJvpContract.wgsl?raw';
 
-export const SNIPPETS: Readonly<Record<string, string>> = { philox, activations, matmulContract };
+export const SNIPPETS: Readonly<Record<string, string>> = {
+  philox,
+  activations,
+  matmulContract,
+  denseJvpContract,
+};
 
 /** A kernel as the runtime sees it: its name (the .wgsl file, without extension) and its text. */
 export interface KernelSource {
