@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Command } from 'commander';
+import { positiveInt } from '../../src/cli/parse.ts';
 import { installNodeGpu } from './gpuSetup.ts';
 import { jaxPeer } from './jaxPeer.ts';
 import { tfPeer } from './tfPeer.ts';
@@ -33,8 +34,8 @@ const program = new Command()
   .option('--quick', 'one warm-up, two repetitions of one step (a smoke run)')
   .option('--adapter', 'print the adapter every implementation gets, then exit')
   .option('--profile', 'after the table, time each of our dispatches alone at every batch and kind')
-  .option('--steps-per-rep <n>', 'steps enqueued per timed repetition (a fast GPU wants more)', Number)
-  .option('--reps <n>', 'timed repetitions', Number)
+  .option('--steps-per-rep <n>', 'steps enqueued per timed repetition (a fast GPU wants more)', positiveInt())
+  .option('--reps <n>', 'timed repetitions', positiveInt())
   .parse();
 const opts = program.opts<{
   json?: string;
@@ -48,18 +49,10 @@ const opts = program.opts<{
   reps?: number;
   profile?: boolean;
 }>();
-const scheduleOverrides: { stepsPerRep?: number; reps?: number } = {};
-for (const key of ['stepsPerRep', 'reps'] as const) {
-  const v = opts[key];
-  if (v === undefined) continue;
-  if (!Number.isInteger(v) || v < 1) {
-    console.error(
-      `--${key === 'reps' ? 'reps' : 'steps-per-rep'} wants a whole number of at least 1, got ${v}`,
-    );
-    process.exit(2);
-  }
-  scheduleOverrides[key] = v;
-}
+const scheduleOverrides = {
+  ...(opts.stepsPerRep !== undefined && { stepsPerRep: opts.stepsPerRep }),
+  ...(opts.reps !== undefined && { reps: opts.reps }),
+};
 
 const loadAtStart = loadavg()[0];
 const adapter = await installNodeGpu();
