@@ -5,7 +5,7 @@
  * module exists, `ourStep` throws OursMissingError naming it, and the runner measures the peers alone.
  */
 import { acquireGpu, type GpuContext } from '../../src/engine/index.ts';
-import { Runtime } from '../../src/engine/runtime.ts';
+import { Runtime, type Dispatch } from '../../src/engine/runtime.ts';
 import type { Tensor } from '../../src/autodiff/index.ts';
 import { OursMissingError } from './errors.ts';
 import { buildStepGraph, parameterNames } from './ourGraph.ts';
@@ -18,6 +18,8 @@ interface CompiledStep {
   run(k?: number): void;
   read(name: string): Promise<Float32Array>;
   dispatchesPerStep: number;
+  /** The step's dispatches in order (for the profile). */
+  readonly dispatches: readonly Dispatch[];
   destroy?(): void;
 }
 interface CompilerModule {
@@ -49,13 +51,13 @@ async function loadCompiler(): Promise<CompilerModule> {
 
 let ctx: Promise<GpuContext> | undefined;
 
-/** The one plug: our compiled training step for `kind` on `batch`, from `weights`. */
-export async function ourStep(
+/** Our step for `kind` on `batch` from `weights`, compiled on the benchmark's device (also used by the profile). */
+export async function compileOurs(
   kind: StepKind,
   batch: Batch,
   weights: LinearWeights[],
   naive = false,
-): Promise<TrainStep> {
+): Promise<{ compiled: CompiledStep; rt: Runtime }> {
   const compiler = await loadCompiler();
   await installNodeGpu();
   ctx ??= acquireGpu();
@@ -63,7 +65,17 @@ export async function ourStep(
   const graph = buildStepGraph(kind, batch, weights);
   const feeds = Object.fromEntries(Object.entries(graph.feeds).map(([k, v]) => [k, Float32Array.from(v)]));
   const spec = { outputs: { loss: graph.loss }, updates: graph.updates, feeds };
-  const compiled = await compiler.compileStep(spec, rt, { seed: 0, naive });
+  return { compiled: await compiler.compileStep(spec, rt, { seed: 0, naive }), rt };
+}
+
+/** The one plug: our compiled training step for `kind` on `batch`, from `weights`. */
+export async function ourStep(
+  kind: StepKind,
+  batch: Batch,
+  weights: LinearWeights[],
+  naive = false,
+): Promise<TrainStep> {
+  const { compiled } = await compileOurs(kind, batch, weights, naive);
   const names = parameterNames(weights.length);
   return {
     run: () => compiled.run(1),

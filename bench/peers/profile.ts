@@ -3,14 +3,8 @@
  * in one pass, submitted, awaited), as a table sorted by share. Run with `bench:peers --profile`.
  * A dispatch alone runs on the inputs the step left behind, which is all its cost depends on.
  */
-import { compileStep } from '../../src/autodiff/compile.ts';
-import { acquireGpu, type GpuContext } from '../../src/engine/index.ts';
-import { Runtime } from '../../src/engine/runtime.ts';
-import { installNodeGpu } from './gpuSetup.ts';
-import { buildStepGraph } from './ourGraph.ts';
+import { compileOurs } from './ours.ts';
 import type { Batch, LinearWeights, StepKind } from './problem.ts';
-
-let ctx: Promise<GpuContext> | undefined;
 
 export async function profileOurs(
   kind: StepKind,
@@ -18,30 +12,22 @@ export async function profileOurs(
   weights: LinearWeights[],
   reps = 20,
 ): Promise<string> {
-  await installNodeGpu();
-  ctx ??= acquireGpu();
-  const gpu = await ctx;
-  const rt = new Runtime(gpu);
-  const graph = buildStepGraph(kind, batch, weights);
-  const feeds = Object.fromEntries(Object.entries(graph.feeds).map(([k, v]) => [k, Float32Array.from(v)]));
-  const step = await compileStep({ outputs: { loss: graph.loss }, updates: graph.updates, feeds }, rt, {
-    seed: 0,
-    naive: false,
-  });
+  const { compiled: step, rt } = await compileOurs(kind, batch, weights);
+  const device = rt.device;
   try {
     step.run(1);
     await step.read('loss');
     const times: { label: string; ms: number; workgroups: string }[] = [];
     for (const d of step.dispatches) {
-      const enc = gpu.device.createCommandEncoder();
+      const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
       pass.setPipeline(d.pipeline);
       pass.setBindGroup(0, d.bindGroup);
       const t0 = performance.now();
       for (let r = 0; r < reps; r++) pass.dispatchWorkgroups(...d.workgroups);
       pass.end();
-      gpu.device.queue.submit([enc.finish()]);
-      await gpu.device.queue.onSubmittedWorkDone();
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
       times.push({ label: d.label, ms: (performance.now() - t0) / reps, workgroups: d.workgroups.join('x') });
     }
     const total = times.reduce((a, t) => a + t.ms, 0);
