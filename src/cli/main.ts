@@ -74,7 +74,11 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       'train every method on 8gaussians, moons and checkerboard at the stated budget and write docs/results.md',
     )
     .option('--out <dir>', 'folder of results.md and results/*.png', 'docs')
-    .option('--methods <list>', 'only these methods (comma-separated)', (t: string) => t.split(','))
+    .option(
+      '--methods <list>',
+      'only these recipes or methods (comma-separated; see docs/results.md)',
+      (t: string) => t.split(','),
+    )
     .option('--datasets <list>', 'only these datasets (comma-separated)', (t: string) => t.split(','))
     .option('--width <n>', 'hidden width (default: the stated budget)', positiveInt(4096))
     .option('--depth <n>', 'hidden layers', positiveInt(16))

@@ -169,7 +169,7 @@ async function runOne(
       `${id} on ${dataset}: ${stages} steps in ${seconds.toFixed(0)} s; 1-NFE grid TV ${fmtNum(ev.report.metrics.gridTv['1'])}`,
     );
     return {
-      recipe: recipe.id,
+      recipe: id,
       method: recipe.method,
       dataset,
       config,
@@ -191,17 +191,16 @@ export function resultsMarkdown(
   minutes: number,
   budget: Budget = BUDGET,
 ): string {
-  const BUDGET = budget;
   const out: string[] = [
     '# Results',
     '',
     'Made by one command, `npx flowmap-lab results` (writes this page and the pictures in docs/results/).',
     `Adapter: ${adapter}. Whole table: ${minutes.toFixed(1)} minutes.`,
     '',
-    `Budget, the same for every method: MLP ${BUDGET.depth} x ${BUDGET.width} SiLU with raw time inputs, batch ${BUDGET.batch}, Adam lr ${BUDGET.lr}, ` +
-      `${BUDGET.steps} steps (a distillation method first trains its Flow Matching teacher for ${BUDGET.teacherSteps} steps), EMA ${BUDGET.ema} for sampling, ` +
+    `Budget, the same for every method: MLP ${budget.depth} x ${budget.width} SiLU with raw time inputs, batch ${budget.batch}, Adam lr ${budget.lr}, ` +
+      `${budget.steps} steps (a distillation method first trains its Flow Matching teacher for ${budget.teacherSteps} steps), EMA ${budget.ema} for sampling, ` +
       'seed 1, each recipe below. Metrics on ' +
-      `${BUDGET.samples} samples from fresh noise against ${BUDGET.samples} fresh data samples; the floor is the same metric between two fresh data sets of that size ` +
+      `${budget.samples} samples from fresh noise against ${budget.samples} fresh data samples; the floor is the same metric between two fresh data sets of that size ` +
       '(the grid has 64 x 64 cells over the plot box, so it takes this many samples for the floor to sit well below the differences between methods). ' +
       "NFE k is k sampler steps (k Euler steps for FM); 'teacher' is the teacher's velocity (FM: the model itself) with 100 Heun steps.",
     '',
