@@ -11,7 +11,13 @@ import { planMemory } from './scheduleMemory.ts';
 import { lowerSchedule, type Runtime } from './lower.ts';
 import { CompiledStep, FeedSizeError, type NamedSlot } from './lowerStep.ts';
 
-export { CompiledStep, FeedSizeError, ProgramDestroyedError, UnknownTensorError } from './lowerStep.ts';
+export {
+  CompiledStep,
+  FeedSizeError,
+  ProgramDestroyedError,
+  UnknownTensorError,
+  type SlotView,
+} from './lowerStep.ts';
 
 export interface StepSpec {
   /** Results that can be read back by name (loss terms, samples). */

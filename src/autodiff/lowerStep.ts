@@ -42,6 +42,15 @@ interface Staging {
   busy: Promise<void> | null;
 }
 
+/** A named tensor of a compiled step: its arena, byte offset and size in elements. */
+export interface SlotView {
+  buffer: GPUBuffer;
+  /** Byte offset. */
+  offset: number;
+  /** Elements. */
+  size: number;
+}
+
 export class CompiledStep {
   private staging = new Map<string, Staging[]>();
   private stagingBytes = 0;
@@ -99,8 +108,8 @@ export class CompiledStep {
     return this.slots.has(name);
   }
 
-  /** Where the named input or output lives in the arena (bytes), for copies and draws from GPU memory. */
-  view(name: string): { buffer: GPUBuffer; offset: number; size: number } {
+  /** Where the named input or output lives in the arena, for copies and draws from GPU memory. */
+  view(name: string): SlotView {
     const s = this.slot(name);
     return { buffer: this.arena, offset: s.offset * 4, size: s.size };
   }

@@ -8,19 +8,6 @@ import { compileStep, type CompiledStep, type StepSpec } from '../autodiff/compi
 import type { Tensor } from '../autodiff/index.ts';
 import type { Runtime } from '../engine/runtime.ts';
 
-export interface SlotView {
-  buffer: GPUBuffer;
-  /** Byte offset. */
-  offset: number;
-  /** Elements. */
-  size: number;
-}
-
-/** Where a named input or output of a compiled step lives in its arena. */
-export const slotView = (step: CompiledStep, name: string): SlotView => step.view(name);
-
-export const hasSlot = (step: CompiledStep, name: string): boolean => step.has(name);
-
 /** Records copies of the named tensors from one program's arena into another's (same names, same sizes). */
 export function copyTensors(
   enc: GPUCommandEncoder,
@@ -29,9 +16,9 @@ export function copyTensors(
   names: readonly string[],
 ): void {
   for (const name of names) {
-    if (!hasSlot(to, name) || !hasSlot(from, name)) continue;
-    const a = slotView(from, name);
-    const b = slotView(to, name);
+    if (!to.has(name) || !from.has(name)) continue;
+    const a = from.view(name);
+    const b = to.view(name);
     if (a.size !== b.size)
       throw new RangeError(`'${name}' has ${a.size} values in one program and ${b.size} in the other`);
     enc.copyBufferToBuffer(a.buffer, a.offset, b.buffer, b.offset, a.size * 4);

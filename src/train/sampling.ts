@@ -19,7 +19,7 @@ import type { Method, VelocityFn } from '../methods/method.ts';
 import type { ExperimentConfig } from './config.ts';
 import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
-import { compileProgram, copyTensors, slotView } from './programs.ts';
+import { compileProgram, copyTensors } from './programs.ts';
 import {
   modelSampleGraph,
   NOISE_INPUT,
@@ -217,7 +217,7 @@ export class SamplingPrograms {
   }
 
   view(p: Program, name: string) {
-    return slotView(p.step, name);
+    return p.step.view(name);
   }
 
   /** Drops programs that read networks by a different name (the EMA switched on or off). */

@@ -14,7 +14,7 @@ import { DivergedError } from './errors.ts';
 import { RateMeter, windowMean } from './lossWindow.ts';
 import { emaPrefix } from './networks.ts';
 import { planStages, totalSteps, type PlannedStage, type TeacherKind } from './plan.ts';
-import { compileProgram, hasSlot } from './programs.ts';
+import { compileProgram } from './programs.ts';
 import { DEFAULT_NFES, evalSeed, scoreSets, type ScoredSet } from './quality.ts';
 import { readPoints } from './readPoints.ts';
 import { resolvedParams } from './sampleGraph.ts';
@@ -179,7 +179,7 @@ export class FlowSession implements TrainingSession {
   }
 
   private hasInput(name: string): boolean {
-    return hasSlot(this.program, name);
+    return this.program.has(name);
   }
 
   async summary(): Promise<StepSummary> {
