@@ -49,7 +49,6 @@ export interface RowsBlock {
   wg: number;
 }
 
-/** The row-broadcast kernel's source for a register block (array sizes must be WGSL constants). */
 /** A row-broadcast kernel's source with its block size written in (ROWS and GROUPS size its registers). */
 export function specializeRows(name: string, source: string, rows: number, groups: number): KernelSource {
   const code = source
