@@ -24,15 +24,16 @@ const raw = {
   },
 };
 
-/** The sources hide two Node-only modules behind variable specifiers (to keep them out of the web
- * bundle); here they are meant to be in, so the specifier is made literal. */
+/** The engine hides its Node-only module behind a variable specifier (to keep it out of the web
+ * bundle); here it is meant to be in, so the specifier is made literal. */
 const literalImports = {
   name: 'literal-imports',
   setup(b) {
-    b.onLoad({ filter: /src[\\/]engine[\\/]device\.ts$|bench[\\/]peers[\\/]ours\.ts$/ }, (a) => {
-      const text = readFileSync(a.path, 'utf8')
-        .replace('import(/* @vite-ignore */ path)', "import('./nodeGpu.ts')")
-        .replace('import(/* @vite-ignore */ COMPILER_PATH)', "import('../../src/autodiff/compile.ts')");
+    b.onLoad({ filter: /src[\\/]engine[\\/]device\.ts$/ }, (a) => {
+      const text = readFileSync(a.path, 'utf8').replace(
+        'import(/* @vite-ignore */ path)',
+        "import('./nodeGpu.ts')",
+      );
       return { contents: text, loader: 'ts' };
     });
   },

@@ -20,13 +20,3 @@ export class LossMismatchError extends Error {
     );
   }
 }
-
-export class OursMissingError extends Error {
-  override name = 'OursMissingError';
-  constructor(readonly missing: string[]) {
-    super(
-      `Our step cannot be built yet: missing ${missing.join(', ')}. The peers are measured without it; ` +
-        'rerun npm run bench:peers once these modules have landed.',
-    );
-  }
-}

@@ -1,53 +1,15 @@
 /**
  * Our step, plugged into the benchmark through one function. The graph comes from ourGraph.ts
  * (checked against the float64 reference); the GPU side is the project's step compiler
- * (`compileStep` in src/autodiff/compile.ts: one command buffer per step, no readback). Until that
- * module exists, `ourStep` throws OursMissingError naming it, and the runner measures the peers alone.
+ * (`compileStep` in src/autodiff/compile.ts: one command buffer per step, no readback).
  */
+import { compileStep, type CompiledStep } from '../../src/autodiff/compile.ts';
 import { acquireGpu, type GpuContext } from '../../src/engine/index.ts';
-import { Runtime, type Dispatch } from '../../src/engine/runtime.ts';
-import type { Tensor } from '../../src/autodiff/index.ts';
-import { OursMissingError } from './errors.ts';
+import { Runtime } from '../../src/engine/runtime.ts';
 import { buildStepGraph, parameterNames } from './ourGraph.ts';
 import { installNodeGpu } from './gpuSetup.ts';
 import type { Batch, LinearWeights, StepKind } from './problem.ts';
 import type { Implementation, TrainStep } from './step.ts';
-
-/** The part of the compiler's API the benchmark uses (see the compiler's spec in docs/architecture.md). */
-interface CompiledStep {
-  run(k?: number): void;
-  read(name: string): Promise<Float32Array>;
-  dispatchesPerStep: number;
-  /** The step's dispatches in order (for the profile). */
-  readonly dispatches: readonly Dispatch[];
-  destroy?(): void;
-}
-interface CompilerModule {
-  compileStep(
-    spec: {
-      outputs: Record<string, Tensor>;
-      updates: { input: string; value: Tensor }[];
-      feeds: Record<string, Float32Array>;
-    },
-    rt: Runtime,
-    opts: { seed: number; naive: boolean },
-  ): CompiledStep | Promise<CompiledStep>;
-}
-
-const COMPILER_PATH = '../../src/autodiff/compile.ts';
-
-async function loadCompiler(): Promise<CompilerModule> {
-  try {
-    const mod = (await import(/* @vite-ignore */ COMPILER_PATH)) as Partial<CompilerModule>;
-    if (typeof mod.compileStep !== 'function') throw new Error('no compileStep export');
-    return mod as CompilerModule;
-  } catch (cause) {
-    const err = new OursMissingError([
-      `compileStep in src/autodiff/compile.ts (${(cause as Error).message})`,
-    ]);
-    throw err;
-  }
-}
 
 let ctx: Promise<GpuContext> | undefined;
 
@@ -58,14 +20,13 @@ export async function compileOurs(
   weights: LinearWeights[],
   naive = false,
 ): Promise<{ compiled: CompiledStep; rt: Runtime }> {
-  const compiler = await loadCompiler();
   await installNodeGpu();
   ctx ??= acquireGpu();
   const rt = new Runtime(await ctx);
   const graph = buildStepGraph(kind, batch, weights);
   const feeds = Object.fromEntries(Object.entries(graph.feeds).map(([k, v]) => [k, Float32Array.from(v)]));
   const spec = { outputs: { loss: graph.loss }, updates: graph.updates, feeds };
-  return { compiled: await compiler.compileStep(spec, rt, { seed: 0, naive }), rt };
+  return { compiled: compileStep(spec, rt, { seed: 0, naive }), rt };
 }
 
 /** The one plug: our compiled training step for `kind` on `batch`, from `weights`. */
@@ -86,7 +47,7 @@ export async function ourStep(
       const data = await Promise.all(names.map((n) => compiled.read(n)));
       return weights.map((w, l) => ({ ...w, weight: data[2 * l], bias: data[2 * l + 1] }));
     },
-    dispose: () => compiled.destroy?.(),
+    dispose: () => compiled.destroy(),
   };
 }
 

@@ -40,6 +40,6 @@ export async function profileOurs(
       );
     return lines.join('\n');
   } finally {
-    step.destroy?.();
+    step.destroy();
   }
 }
