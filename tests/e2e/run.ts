@@ -11,6 +11,7 @@ import { divergingRun, METHOD_IDS, trainMethod } from './methods.ts';
 import { decodeExperiment } from '../../src/state/url.ts';
 import { inkFraction, inkGrid, PNG, type Region } from './pixels.ts';
 import { serveStatic } from './server.ts';
+import { SUITES } from './suites/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/e2e');
@@ -24,7 +25,18 @@ interface Result {
 const results: Result[] = [];
 const consoleErrors: string[] = [];
 
+/**
+ * E2E_ONLY=regex runs only the checks whose names match, plus the first (it finds whether training is in the
+ * build) and 'no console errors': a developer's filter; CI runs every check.
+ */
+const ONLY = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY, 'i') : null;
+const ALWAYS = new Set([
+  'the default experiment loads from a sub-path and draws data on the GPU',
+  'no console errors',
+]);
+
 async function check(name: string, body: () => Promise<string | void>): Promise<void> {
+  if (ONLY && !ONLY.test(name) && !ALWAYS.has(name)) return;
   const t0 = Date.now();
   try {
     const detail = (await body()) ?? '';
@@ -217,6 +229,17 @@ async function main(): Promise<void> {
       );
       await page.close();
     }
+
+    const ctx = {
+      browser,
+      base,
+      url: server.url,
+      artifacts: ARTIFACTS,
+      check,
+      openPage: (url: string) => openPage(browser, url),
+      waitReady,
+    };
+    for (const suite of SUITES) await suite(ctx);
 
     await check('no console errors', async () => {
       assert(consoleErrors.length === 0, consoleErrors.join('\n'));
