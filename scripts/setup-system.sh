@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need on a fresh Debian 12 machine with only Node:
 # a software Vulkan driver (lavapipe from Mesa 25, bookworm-backports) for WebGPU in Node,
-# and Debian's chromium (with SwiftShader) for the end-to-end tests. Idempotent; root only.
+# Debian's chromium (with SwiftShader) for the end-to-end tests, and Debian's PyTorch (python3-torch,
+# for /usr/bin/python3) for the tests of the exported training scripts. Idempotent; root only.
 set -euo pipefail
 need=()
 [ -e /usr/share/vulkan/icd.d/lvp_icd.json ] || [ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || need+=(lavapipe)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+/usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need+=(torch)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
-  echo "setup-system: missing ${need[*]}; run as root (apt-get) or install: mesa-vulkan-drivers from bookworm-backports, chromium" >&2
+  echo "setup-system: missing ${need[*]}; run as root (apt-get) or install: mesa-vulkan-drivers from bookworm-backports, chromium, python3-torch" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
@@ -25,5 +27,8 @@ if [[ " ${need[*]} " == *" lavapipe "* ]]; then
 fi
 if [[ " ${need[*]} " == *" chromium "* ]]; then
   apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+if [[ " ${need[*]} " == *" torch "* ]]; then
+  apt-get install -y -qq python3-torch >/dev/null
 fi
 echo "setup-system: installed ${need[*]}"

@@ -13,6 +13,8 @@ import { nfeList, positiveInt, seedInt } from './parse.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
+import { exportCommand } from './commands/export.ts';
+import { ExportUnsupportedError } from '../export/index.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
 
@@ -69,6 +71,14 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((o) => run(lossCommand(o)));
 
   program
+    .command('export')
+    .description('write one self-contained PyTorch training script (DDP via torchrun) for an experiment')
+    .option('--url <hash>', "a playground link or its hash, e.g. '#v=1&method=meanflow&dataset=moons'")
+    .option('--checkpoint <file>', 'a checkpoint.safetensors: its config is exported')
+    .option('--out <file>', 'the Python file to write', 'train.py')
+    .action((o) => run(exportCommand(o)));
+
+  program
     .command('results')
     .description(
       'train every method on 8gaussians, moons and checkerboard at the stated budget and write docs/results.md',
@@ -109,6 +119,7 @@ const USAGE_ERRORS = [
   CheckpointError,
   SafetensorsFormatError,
   TeacherUnavailableError,
+  ExportUnsupportedError,
 ];
 
 export function exitCodeOf(e: unknown): number {

@@ -1,0 +1,164 @@
+/** Python: the linear path, per-sample errors, the time samplers, and the teacher velocity. */
+export const FLOW = String.raw`
+# ----------------------------------------------------------------------------------------------
+# The linear path and its calculus: z_t = (1 - t) x + t e, v = e - x, f(x, t, s) = x + (s - t) F.
+# ----------------------------------------------------------------------------------------------
+def interpolate(x, e, t):
+    return x + t * (e - x)
+
+
+def flow_map(x, t, s, F):
+    return x + (s - t) * F
+
+
+def sum_squares(a):
+    """Per-sample squared error summed over the data dimensions: [B, D] -> [B]."""
+    return a.pow(2).sum(1)
+
+
+def mean_squares(a):
+    """Per-sample squared error averaged over the data dimensions: [B, D] -> [B]."""
+    return a.pow(2).mean(1)
+
+
+def js_round(v):
+    """Math.round of the lab (halves round up), so batch splits match it exactly."""
+    return int(math.floor(v + 0.5))
+
+
+# ----------------------------------------------------------------------------------------------
+# Time samplers (columns [B, 1]) on the draws of a Randomness, in the lab's draw order.
+# ----------------------------------------------------------------------------------------------
+def uniform_times(rand, n):
+    return rand.uniform(n, 1)
+
+
+def logit_normal_times(rand, n, mean, std):
+    """t = sigmoid(mean + std n), n ~ N(0, 1) (SD3, MeanFlow, TVM)."""
+    return torch.sigmoid(rand.normal(n, 1) * std + mean)
+
+
+def sample_times(rand, n, dist, mean, std):
+    return uniform_times(rand, n) if dist == "uniform" else logit_normal_times(rand, n, mean, std)
+
+
+def sorted_pair(rand, n, dist, mean, std):
+    """Two independent draws sorted so that t >= r."""
+    a = sample_times(rand, n, dist, mean, std)
+    b = sample_times(rand, n, dist, mean, std)
+    return torch.maximum(a, b), torch.minimum(a, b)
+
+
+def equal_on_fraction(t, r, fraction):
+    """r := t on the first round(fraction B) rows (a fixed share of the batch, by index)."""
+    k = js_round(fraction * t.shape[0])
+    if k <= 0:
+        return r
+    if k >= t.shape[0]:
+        return t
+    return torch.cat([t[:k], r[k:]], 0)
+
+
+class Randomness:
+    """The random numbers of one loss, in draw order: random.0, random.1, ... (docs/checking.md).
+
+    Training draws them from this process's generator; --loss-check reads them from a batch file, so
+    the loss functions below are the same code in both cases."""
+
+    def __init__(self, generator=None, device="cpu", dtype=torch.float32, given=None):
+        self.generator, self.device, self.dtype, self.given, self.k = generator, device, dtype, given, 0
+
+    def _draw(self, shape, dist):
+        name = f"random.{self.k}"
+        self.k += 1
+        if self.given is None:
+            draw = torch.randn if dist == "normal" else torch.rand
+            return draw(shape, generator=self.generator, device=self.device, dtype=self.dtype)
+        if name not in self.given:
+            raise SystemExit(f"the batch file lacks {name} {list(shape)} ({dist}): see docs/checking.md")
+        t = self.given[name]
+        if list(t.shape) != list(shape):
+            raise SystemExit(f"{name} is {list(t.shape)} in the batch file, the loss draws {list(shape)}")
+        return t
+
+    def normal(self, *shape):
+        return self._draw(shape, "normal")
+
+    def uniform(self, *shape):
+        return self._draw(shape, "uniform")
+`;
+
+/** Python: the teacher velocity u_T(x, t) (a trained FM network's diagonal, or the exact mixture field) and its ODE. */
+export const TEACHER = String.raw`
+# ----------------------------------------------------------------------------------------------
+# The teacher velocity u_T(x, t): a Flow Matching network's diagonal F_T(x, t, t), or the exact
+# velocity of the linear path for Gaussian-mixture data (the lab's "analytic teacher").
+# ----------------------------------------------------------------------------------------------
+def gaussian_mixture_velocity(means, stds, weights):
+    """u(z, t) = sum_k pi_k(z, t) [-mu_k + (t - a s_k^2) / V_k (z - a mu_k)], a = 1 - t, V_k = a^2 s_k^2 + t^2."""
+    def u(z, t):
+        mu = torch.tensor(means, dtype=z.dtype, device=z.device)  # [K, D]
+        s2 = torch.tensor(stds, dtype=z.dtype, device=z.device).pow(2)  # [K]
+        logw = torch.tensor(weights, dtype=z.dtype, device=z.device).log()
+        a = 1 - t  # [B, 1]
+        V = a.pow(2) * s2 + t.pow(2)  # [B, K]
+        diff = z[:, None, :] - a[:, :, None] * mu[None]  # z - a mu_k: [B, K, D]
+        logits = logw - (2 * math.pi * V).log() - diff.pow(2).sum(2) / (2 * V)
+        pi = torch.softmax(logits, 1)
+        c = (t - a * s2) / V
+        return (pi[:, :, None] * (c[:, :, None] * diff - mu[None])).sum(1)
+    return u
+
+
+def eight_gaussians_velocity():
+    R, std = 2 * math.sqrt(2), 0.5 / math.sqrt(2)
+    means = [[R * math.cos(2 * math.pi * k / 8), R * math.sin(2 * math.pi * k / 8)] for k in range(8)]
+    return gaussian_mixture_velocity(means, [std] * 8, [1 / 8] * 8)
+
+
+def teacher_velocity(kind, nets):
+    if kind == "analytic":
+        return eight_gaussians_velocity()
+    if kind == "network":
+        teacher = nets["teacher"]
+        return lambda x, t: teacher(x, t, t)
+    return None
+
+
+def ode_solve_between(u, x, t, s, steps, solver):
+    """Integrates dx/dt = u(x, t) from per-sample times t to s in equal steps: (end, average velocity).
+
+    The average velocity is the mean of the step slopes (no division by a small gap s - t)."""
+    h = (s - t) * (1 / steps)
+    at = lambda k: t if k == 0 else t + h * k
+    cur, slopes = x, None
+    for i in range(steps):
+        k1 = u(cur, at(i))
+        if solver == "euler":
+            slope = k1
+        elif solver == "midpoint":
+            slope = u(cur + (h * 0.5) * k1, at(i + 0.5))
+        else:  # heun
+            slope = (k1 + u(cur + h * k1, at(i + 1))) * 0.5
+        cur = cur + h * slope
+        slopes = slope if slopes is None else slopes + slope
+    return cur, slopes * (1 / steps)
+`;
+
+/** Python: Flow Matching, used by the FM method and by every distillation method's teacher stage. */
+export const FLOW_MATCHING = String.raw`
+# ----------------------------------------------------------------------------------------------
+# Flow Matching (Lipman et al. 2210.02747): E || u(z_t, t) - (e - x) ||^2 with u(x, t) = F(x, t, t).
+# ----------------------------------------------------------------------------------------------
+def flow_matching_loss(net, x, rand, dist, mean, std):
+    e = rand.normal(*x.shape)
+    t = sample_times(rand, x.shape[0], dist, mean, std)
+    z = interpolate(x, e, t)
+    return sum_squares(net(z, t, t) - (e - x)).mean()
+
+
+def teacher_loss(nets, x, rand, B, teacher):
+    """The teacher stage of a distillation method: FM of F_T with uniform t (the lab's toy recipe)."""
+    fm = flow_matching_loss(nets["teacher"], x, rand, "uniform", 0.0, 1.0)
+    return fm, {"fm": fm}
+`;

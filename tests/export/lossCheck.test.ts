@@ -1,0 +1,145 @@
+/**
+ * Every exported method computes the lab's objective: the script's --loss-check (PyTorch, float64) on a
+ * lab checkpoint and batch against the graph of `flowmap-lab loss` (float64 CPU executor), loss terms
+ * and every gradient to 1e-4 relative. Small networks and batches: about a second of PyTorch per case.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeSafetensors } from '../../src/train/checkpoint/index.ts';
+import type { ExperimentInput } from '../../src/train/config.ts';
+import { lossCase, python, relativeErrors, requireTorch, type LossCase } from './torch.ts';
+
+const net = { width: 12, depth: 2, act: 'silu', time: 'raw' } as const;
+const train = { batch: 16, ema: 0.99 };
+
+const CASES: { name: string; config: ExperimentInput; teacher: boolean }[] = [
+  { name: 'fm', config: { method: 'fm', dataset: 'moons', net, train }, teacher: false },
+  {
+    name: 'fm (logit-normal t, Fourier time features, GELU)',
+    config: {
+      method: 'fm',
+      dataset: 'spirals',
+      net: { ...net, time: 'fourier', act: 'gelu' },
+      train,
+      params: { timeDist: 'logitNormal', timeMean: -0.3, timeStd: 1.2 },
+    },
+    teacher: false,
+  },
+  {
+    name: 'flowmap trajectory, analytic teacher',
+    config: {
+      method: 'flowmap',
+      dataset: '8gaussians',
+      net,
+      train,
+      teacher: { source: 'analytic' },
+      params: { variant: 'trajectory', teacherSteps: 3, teacherSolver: 'heun' },
+    },
+    teacher: false,
+  },
+  {
+    name: 'flowmap trajectory, trained teacher (midpoint)',
+    config: {
+      method: 'flowmap',
+      dataset: 'moons',
+      net: { ...net, act: 'tanh' },
+      train,
+      params: { variant: 'trajectory', teacherSteps: 2, teacherSolver: 'midpoint' },
+    },
+    teacher: true,
+  },
+  {
+    name: 'flowmap lagrangian (LMD), trained teacher',
+    config: { method: 'flowmap', dataset: 'moons', net, train, params: { variant: 'lagrangian' } },
+    teacher: true,
+  },
+  {
+    name: 'flowmap lagrangianSelf (LSD), logit-normal times',
+    config: {
+      method: 'flowmap',
+      dataset: 'checkerboard',
+      net: { ...net, time: 'fourier' },
+      train,
+      params: { variant: 'lagrangianSelf', timeDist: 'logitNormal', diagonalWeight: 0.5 },
+    },
+    teacher: false,
+  },
+  { name: 'meanflow', config: { method: 'meanflow', dataset: 'moons', net, train }, teacher: false },
+  {
+    name: 'meanflow (uniform times, own-velocity tangent)',
+    config: {
+      method: 'meanflow',
+      dataset: 'rings',
+      net,
+      train,
+      params: { timeDist: 'uniform', ratioEqual: 0.25, jvpVelocityMix: 0.5, adaptiveP: 0.5 },
+    },
+    teacher: false,
+  },
+  {
+    name: 'tvm (EMA target network)',
+    config: { method: 'tvm', dataset: 'moons', net, train },
+    teacher: false,
+  },
+  {
+    name: 'tvm (detached JVP)',
+    config: { method: 'tvm', dataset: 'pinwheel', net, train, params: { detachJvp: true, fmWeight: 2 } },
+    teacher: false,
+  },
+  {
+    name: 'freeflow (predictor and corrector, fake network)',
+    config: { method: 'freeflow', dataset: 'moons', net, train },
+    teacher: true,
+  },
+  {
+    name: 'freeflow (residual form, logit-normal d, no corrector)',
+    config: {
+      method: 'freeflow',
+      dataset: 'moons',
+      net,
+      train,
+      params: { predictorForm: 'residual', deltaDist: 'logitNormal', corrector: false, weightPower: 0.5 },
+    },
+    teacher: true,
+  },
+];
+
+describe('exported PyTorch script: --loss-check matches flowmap-lab loss', () => {
+  const runs = new Map<string, { k: LossCase; out: string }>();
+  beforeAll(() => {
+    requireTorch();
+    for (const c of CASES) {
+      const k = lossCase(c.config, c.teacher);
+      runs.set(c.name, { k, out: join(k.dir, 'grads.safetensors') });
+    }
+    // the first case through the script's own command line, the rest in one process (one torch import)
+    const [first, ...rest] = [...runs.values()];
+    const log = python([
+      first.k.script,
+      '--loss-check',
+      first.k.batch,
+      '--init',
+      first.k.checkpoint,
+      '--loss-out',
+      first.out,
+    ]);
+    expect(log).toMatch(/^loss = /m);
+    const jobs = rest.map(({ k, out }) => [k.script, k.batch, k.checkpoint, out]);
+    python([join(import.meta.dirname, 'runChecks.py'), JSON.stringify(jobs)]);
+  });
+
+  for (const c of CASES) {
+    it(c.name, () => {
+      const { k, out } = runs.get(c.name)!;
+      const got = new Map(
+        [...decodeSafetensors(readFileSync(out)).tensors].map(([n, t]) => [n, t.data as Float64Array]),
+      );
+      expect([...got.keys()].sort()).toEqual([...k.want.keys()].sort());
+      expect([...k.want.keys()].some((n) => n.startsWith('grad.net.layers.'))).toBe(true);
+      const errors = relativeErrors(k.want, got);
+      for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-4);
+      if (process.env.EXPORT_ERRORS) console.log(c.name, Math.max(...Object.values(errors)));
+    });
+  }
+});
