@@ -54,10 +54,11 @@ def ema_update(ema_net, net, decay):
             pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
 
 
-def save_checkpoint(path, nets, ema, step, stage):
+def save_checkpoint(path, nets, ema, step, stage, extra=None):
     tensors = {f"{name}.{k}": v.float() for name, net in nets.items() for k, v in net.state_dict().items()}
     tensors.update({f"ema.{name}.{k}": v.float() for name, net in ema.items() for k, v in net.state_dict().items()})
     meta = {"format": "pt", "flowmap_lab": "1", "config": json.dumps(CONFIG), "step": str(step), "stage": stage}
+    meta.update(extra or {})
     save_safetensors(tensors, path, meta)
 
 
@@ -160,8 +161,9 @@ def train(args):
         path = os.path.join(args.out, "checkpoint.safetensors")
         save_checkpoint(path, nets, ema, step_total, stages[-1]["name"])
         print(f"wrote {path} (lab layout: flowmap-lab eval --checkpoint {path} scores a 2-D run)")
-    if args.rank_checkpoints:
-        save_checkpoint(os.path.join(args.out, f"checkpoint.rank{rank}.safetensors"), nets, ema, step_total, "rank")
+    if args.rank_checkpoints:  # to check that DDP keeps the processes equal; loss: this process's last one
+        path = os.path.join(args.out, f"checkpoint.rank{rank}.safetensors")
+        save_checkpoint(path, nets, ema, step_total, "rank", {"loss": repr(total.item())})
     if distributed:
         dist.destroy_process_group()
 
