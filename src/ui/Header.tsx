@@ -1,4 +1,5 @@
-/** Title, the adapter the page runs on, and the Share button. */
+/** Title, the adapter the page runs on, the Export to PyTorch and Share buttons. */
+import { ExportButton } from './ExportButton.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePlayground } from './store.ts';
 
@@ -25,6 +26,7 @@ export function Header() {
             {path === 'readback' ? ' · readback' : ''}
           </span>
         )}
+        <ExportButton />
         <ShareButton />
       </div>
     </header>
