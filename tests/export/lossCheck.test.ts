@@ -1,12 +1,15 @@
 /**
  * Every exported method computes the lab's objective: the script's --loss-check (PyTorch, float64) on a
  * lab checkpoint and batch against the graph of `flowmap-lab loss` (float64 CPU executor), loss terms
- * and every gradient to 1e-4 relative. Small networks and batches: about a second of PyTorch per case.
+ * and every gradient to 1e-4 relative; and the command itself (float32 on the GPU) against the script on
+ * two of the batches. Small networks and batches: one Python process for all cases, about 5-10 s.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeSafetensors } from '../../src/train/checkpoint/index.ts';
+import { main } from '../../src/cli/main.ts';
+import { decodeSafetensors, toFloat32 } from '../../src/train/checkpoint/index.ts';
+import { testGpu } from '../gpu.ts';
 import type { ExperimentInput } from '../../src/train/config.ts';
 import { lossCase, python, relativeErrors, requireTorch, type LossCase } from './torch.ts';
 
@@ -137,9 +140,29 @@ describe('exported PyTorch script: --loss-check matches flowmap-lab loss', () =>
       );
       expect([...got.keys()].sort()).toEqual([...k.want.keys()].sort());
       expect([...k.want.keys()].some((n) => n.startsWith('grad.net.layers.'))).toBe(true);
+      for (const [name, w] of k.want)
+        if (name.startsWith('loss.')) expect(Math.abs(w[0]), `${name} vanishes`).toBeGreaterThan(1e-8);
       const errors = relativeErrors(k.want, got);
       for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-4);
       if (process.env.EXPORT_ERRORS) console.log(c.name, Math.max(...Object.values(errors)));
     });
   }
+
+  // the command itself (the compiled float32 GPU program) on two of the batches: a JVP method and the
+  // data-free FreeFlow, whose batch size the command infers from the predictor and corrector rows
+  for (const name of ['meanflow', 'freeflow (predictor and corrector, fake network)'])
+    it(`flowmap-lab loss agrees with --loss-check: ${name}`, async () => {
+      await testGpu();
+      const { k, out } = runs.get(name)!;
+      const lab = join(k.dir, 'lab.safetensors');
+      expect(await main(['loss', '--checkpoint', k.checkpoint, '--batch', k.batch, '--out', lab])).toBe(0);
+      const torch = new Map(
+        [...decodeSafetensors(readFileSync(out)).tensors].map(([n, t]) => [n, Float64Array.from(t.data)]),
+      );
+      const got = new Map(
+        [...decodeSafetensors(readFileSync(lab)).tensors].map(([n, t]) => [n, toFloat32(t)]),
+      );
+      expect([...got.keys()].sort()).toEqual([...torch.keys()].sort());
+      for (const [n, e] of Object.entries(relativeErrors(torch, got))) expect(e, n).toBeLessThan(1e-4);
+    });
 });

@@ -66,7 +66,12 @@ export function lossCase(input: ExperimentInput, withTeacher: boolean): LossCase
   writeFileSync(script, exportScript(config));
 
   const shapes = parameterShapes(method, config);
+  // seeded networks, each moved a little its own way: copies (FreeFlow's fake of the teacher, TVM's
+  // target of the student) would otherwise be equal and hide terms that vanish when they are
   const values = initialStateValues(method, config);
+  Object.entries(values).forEach(([name, v], k) => {
+    for (let i = 0; i < v.length; i++) v[i] += 0.05 * Math.sin(1.7 * i + 3.1 * k + name.length);
+  });
   const kept = Object.keys(values).filter((k) => withTeacher || !k.startsWith('teacher.'));
   const params32 = new Map(kept.map((k) => [k, { shape: shapes[k], data: values[k] }]));
   const checkpoint = join(dir, 'checkpoint.safetensors');

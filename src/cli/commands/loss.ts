@@ -27,14 +27,24 @@ export interface LossFlags {
   out?: string;
 }
 
-/** The batch size a batch file implies: the first dimension of its `data` (or first) tensor. */
-function batchSize(tensors: Map<string, SafeTensor>): number {
-  const t = tensors.get('data') ?? tensors.get('random.0');
-  if (!t || t.shape.length < 1)
+/**
+ * The batch size a batch file implies: the first dimension of its `data` tensor; without data (FreeFlow)
+ * the batch is split into consecutive parts (predictor rows, then corrector rows), so B is the rows of
+ * `random.0` plus those of the first later tensor with another row count.
+ */
+export function batchSize(tensors: Map<string, SafeTensor>): number {
+  const data = tensors.get('data');
+  if (data && data.shape.length >= 1) return data.shape[0];
+  const first = tensors.get('random.0');
+  if (!first || first.shape.length < 1)
     throw new UsageError(
       'The batch file needs a tensor "data" [B, 2] or "random.0" [B, ...]: see docs/checking.md.',
     );
-  return t.shape[0];
+  for (let k = 1; tensors.has(`random.${k}`); k++) {
+    const rows = tensors.get(`random.${k}`)!.shape[0];
+    if (rows !== first.shape[0]) return first.shape[0] + rows;
+  }
+  return first.shape[0];
 }
 
 export function checkBatch(g: LossCheckGraph, tensors: Map<string, SafeTensor>): void {
