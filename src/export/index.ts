@@ -71,7 +71,7 @@ function stagesOf(
   });
 }
 
-const json = (v: unknown): string => JSON.stringify(v, null, 1).replace(/\n\s*/g, ' ');
+const json = (v: unknown): string => JSON.stringify(v, null, 2);
 
 /** The Python script for an experiment config (resolved: defaults filled). */
 export function exportScript(config: ExperimentConfig): string {
@@ -111,7 +111,7 @@ PyTorch >= 1.13; numpy for writing files. docs/export.md of FlowMap Lab says wha
 # ----------------------------------------------------------------------------------------------
 # The experiment, as the lab ran it (its config; hyperparameters of the method in P).
 # ----------------------------------------------------------------------------------------------
-CONFIG = json.loads(r'''${JSON.stringify(full)}''')
+CONFIG = json.loads(r'''${json(full)}''')
 P = CONFIG["params"]
 METHOD = ${JSON.stringify(method.id)}
 DIM = 2  # the sample dimension: 2 for the lab's toy data; set from --data or --dim
@@ -122,6 +122,8 @@ NETWORKS = json.loads(r'''${json(networks)}''')
 # the stages in order; each optimiser group: the networks it trains, its loss function below, AdamW settings
 STAGES = json.loads(r'''${json(stages)}''')
 USES_DATA = any(s["uses_data"] for s in STAGES)
+SAMPLER = ${JSON.stringify(ex.sampler)}  # after training: "ode" (Euler on F(x, t, t)), "flowMap" (jumps) or "oneJump"
+DEFAULT_NFE = ${ex.sampler === 'ode' ? 100 : 1}
 `;
   const methodPart = `
 # ----------------------------------------------------------------------------------------------

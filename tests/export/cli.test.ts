@@ -19,7 +19,8 @@ import { PYTHON } from './torch.ts';
 const dir = mkdtempSync(join(tmpdir(), 'fml-export-cli-'));
 
 /** The CONFIG literal of an exported script. */
-const configOf = (script: string) => JSON.parse(/^CONFIG = json\.loads\(r'''(.*)'''\)$/m.exec(script)![1]);
+const configOf = (script: string) =>
+  JSON.parse(/^CONFIG = json\.loads\(r'''([\s\S]*?)'''\)$/m.exec(script)![1]);
 
 describe('flowmap-lab export', () => {
   it('--url writes a script of that experiment that Python compiles', async () => {

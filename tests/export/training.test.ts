@@ -1,6 +1,6 @@
 /**
- * The exported script trains: 200 CPU steps of Flow Matching whose loss falls (and whose checkpoint the
- * lab reads back), and torchrun with 2 CPU processes (gloo) for 20 steps of MeanFlow that ends with
+ * The exported script trains: 200 CPU steps of Flow Matching whose loss falls (whose checkpoint the lab
+ * reads back, and which writes finite samples), and torchrun with 2 CPU processes (gloo) for 20 steps of MeanFlow that ends with
  * equal parameters on both ranks (DDP averaged the gradients of different per-rank batches).
  * About 10 s and 20 s on an idle 2-core machine.
  */
@@ -34,10 +34,24 @@ describe('exported PyTorch script trains', () => {
       train: { batch: 256, lr: 3e-3 },
     });
     writeFileSync(join(dir, 'train.py'), exportScript(config));
-    const log = python(['train.py', '--steps', '200', '--log-every', '50', '--out', 'run'], { cwd: dir });
+    const log = python(
+      ['train.py', '--steps', '200', '--log-every', '50', '--out', 'run', '--sample', '512', '--nfe', '8'],
+      {
+        cwd: dir,
+      },
+    );
     const losses = [...log.matchAll(/student step \d+\/200 {2}loss ([\d.e+-]+)/g)].map((m) => Number(m[1]));
     expect(losses).toHaveLength(4);
     expect(losses[3]).toBeLessThan(losses[0] * 0.9);
+    // samples.npy: float32 [512, 2] after a header (magic, version, length, dict) padded to 64 bytes
+    const npy = readFileSync(join(dir, 'run', 'samples.npy'));
+    const header = npy.subarray(10, 10 + npy.readUInt16LE(8)).toString('latin1');
+    expect(header).toMatch(/'descr': '<f4'.*'shape': \(512, 2\)/);
+    const xs = new Float32Array(
+      npy.buffer.slice(npy.byteOffset + 10 + header.length, npy.byteOffset + npy.length),
+    );
+    expect(xs).toHaveLength(1024);
+    expect(xs.every(Number.isFinite)).toBe(true);
     const ck = decodeCheckpoint(readFileSync(join(dir, 'run', 'checkpoint.safetensors')));
     expect(ck.config).toEqual(config);
     expect([...ck.params.keys()].sort()).toEqual(

@@ -10,6 +10,11 @@ export interface MethodExporter {
   id: string;
   /** Python source (top-level definitions only). */
   source: string;
+  /**
+   * How the script samples after training: 'ode' (Euler steps of the velocity F(x, t, t)), 'flowMap'
+   * (jumps x <- f(x, t_i, t_{i+1}) on the uniform grid) or 'oneJump' (f(z, 1, 0) only).
+   */
+  sampler: 'ode' | 'flowMap' | 'oneJump';
   /** The Python function of each optimiser group, by `<stage>.<group>`; teacher stages default to `teacher_loss`. */
   losses: Record<string, string>;
 }

@@ -2,6 +2,7 @@ import type { MethodExporter } from './exporter.ts';
 
 export const flowmapExport: MethodExporter = {
   id: 'flowmap',
+  sampler: 'flowMap',
   losses: { 'student.net': 'flowmap_loss' },
   source: String.raw`
 def terminal_derivative(net, x, t, s):

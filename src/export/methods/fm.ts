@@ -2,6 +2,7 @@ import type { MethodExporter } from './exporter.ts';
 
 export const fmExport: MethodExporter = {
   id: 'fm',
+  sampler: 'ode',
   losses: { 'student.net': 'fm_loss' },
   source: String.raw`
 def fm_loss(nets, x, rand, B, teacher):

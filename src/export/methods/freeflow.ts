@@ -2,6 +2,7 @@ import type { MethodExporter } from './exporter.ts';
 
 export const freeflowExport: MethodExporter = {
   id: 'freeflow',
+  sampler: 'oneJump',
   losses: { 'student.net': 'freeflow_loss', 'student.fake': 'fake_loss' },
   source: String.raw`
 def split_batch(B, share, corrector):

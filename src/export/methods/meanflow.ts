@@ -2,6 +2,7 @@ import type { MethodExporter } from './exporter.ts';
 
 export const meanflowExport: MethodExporter = {
   id: 'meanflow',
+  sampler: 'flowMap',
   losses: { 'student.net': 'meanflow_loss' },
   source: String.raw`
 def adaptive_loss(per_sample, p, eps):

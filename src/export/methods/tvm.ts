@@ -2,6 +2,7 @@ import type { MethodExporter } from './exporter.ts';
 
 export const tvmExport: MethodExporter = {
   id: 'tvm',
+  sampler: 'flowMap',
   losses: { 'student.net': 'tvm_loss' },
   source: String.raw`
 def tvm_times(rand, B, s_mean, s_std, gap_mean, gap_std):

@@ -161,11 +161,30 @@ def train(args):
         path = os.path.join(args.out, "checkpoint.safetensors")
         save_checkpoint(path, nets, ema, step_total, stages[-1]["name"])
         print(f"wrote {path} (lab layout: flowmap-lab eval --checkpoint {path} scores a 2-D run)")
+        if args.sample:
+            import numpy as np
+
+            x0 = sample(ema.get(SAMPLE_NETWORK, nets[SAMPLE_NETWORK]), args.sample, args.nfe, generator, device)
+            np.save(os.path.join(args.out, "samples.npy"), x0.float().cpu().numpy())
+            print(f"wrote {args.out}/samples.npy: {args.sample} samples at NFE {args.nfe or DEFAULT_NFE}")
     if args.rank_checkpoints:  # to check that DDP keeps the processes equal; loss: this process's last one
         path = os.path.join(args.out, f"checkpoint.rank{rank}.safetensors")
         save_checkpoint(path, nets, ema, step_total, "rank", {"loss": repr(total.item())})
     if distributed:
         dist.destroy_process_group()
+
+
+def sample(net, n, nfe, generator, device):
+    """x_0 from noise e ~ N(0, I) at t = 1 on the grid 1 = t_0 > ... > t_K = 0: flow-map jumps
+    x <- f(x, t_i, t_{i+1}), or Euler steps of u(x, t) = F(x, t, t) for a velocity model (SAMPLER)."""
+    steps = 1 if SAMPLER == "oneJump" else (nfe or DEFAULT_NFE)
+    x = torch.randn(n, DIM, generator=generator, device=device)
+    grid = [1 - i / steps for i in range(steps + 1)]
+    with torch.no_grad():
+        for a, b in zip(grid[:-1], grid[1:]):
+            t, s = torch.full((n, 1), a, device=device), torch.full((n, 1), b, device=device)
+            x = x + (b - a) * net(x, t, t) if SAMPLER == "ode" else flow_map(x, t, s, net(x, t, s))
+    return x
 
 
 def _chain(first, rest):
@@ -224,6 +243,8 @@ def main():
     p.add_argument("--log-every", type=int, default=100)
     p.add_argument("--save-every", type=int, default=0, help="also write the checkpoint every N steps")
     p.add_argument("--rank-checkpoints", action="store_true", help="every process writes checkpoint.rank<r>.safetensors")
+    p.add_argument("--sample", type=int, default=0, metavar="N", help="after training, write N samples to samples.npy")
+    p.add_argument("--nfe", type=int, default=0, help=f"network evaluations per sample (default {DEFAULT_NFE})")
     p.add_argument("--seed", type=int, default=CONFIG["seed"], help="seed of the random streams")
     p.add_argument("--loss-check", metavar="BATCH", help="loss terms and gradients on a batch file (docs/checking.md)")
     p.add_argument("--loss-out", default="loss-check.safetensors", help="where --loss-check writes them")

@@ -30,7 +30,7 @@ export const exportSuite: E2eSuite = async ({ base, check, openPage, waitReady }
       text === want,
       `the downloaded script differs from the CLI's (${text.length} vs ${want.length} chars)`,
     );
-    assert(text.includes('"width":48'), 'the script does not carry the link width');
+    assert(text.includes('"width": 48'), 'the script does not carry the link width');
     return `${download.suggestedFilename()}, ${text.length} chars, identical to flowmap-lab export`;
   });
 };
