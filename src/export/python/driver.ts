@@ -108,8 +108,9 @@ def train(args):
         last = i == len(stages) - 1
         steps = (args.steps if last else args.teacher_steps) or stage["steps"]
         start_of_stage(stage, nets, ema, trained_before, loaded)
-        kind = "network" if stage["teacher"] != "none" and "teacher" in loaded else stage["teacher"]
-        teacher = teacher_velocity(kind, nets)
+        # the config's teacher: a trained network (its stage skipped when --init brings teacher.*) or the
+        # analytic mixture velocity (kept even when a checkpoint carries an untrained teacher.*)
+        teacher = teacher_velocity(stage["teacher"], nets)
         trains = {n for g in stage["groups"] for n in g["trains"]}
         for n, net in nets.items():
             net.requires_grad_(n in trains)
@@ -208,6 +209,7 @@ def loss_check(args):
     B = x.shape[0] if x is not None else loss_check_batch_size(tensors)
     nets, ema = build_networks(DIM, "cpu", torch.float64)
     loaded = load_init(args.init, nets, ema) if args.init else set()
+    # as flowmap-lab loss: a checkpoint's teacher.* is the teacher whenever the method reads one
     kind = "network" if stage["teacher"] != "none" and "teacher" in loaded else stage["teacher"]
     if kind == "network" and "teacher" not in loaded:
         raise SystemExit("this loss reads a trained teacher: give --init a checkpoint with teacher.* tensors")
