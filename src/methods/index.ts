@@ -6,6 +6,7 @@ import type { Method } from './method.ts';
 import { MethodParamsError, UnknownMethodError } from './errors.ts';
 import { fm } from './fm.ts';
 import { flowmap } from './flowmap.ts';
+import { dmd } from './dmd.ts';
 import { freeflow } from './freeflow.ts';
 import { meanflow } from './meanflow.ts';
 import { tvm } from './tvm.ts';
@@ -17,6 +18,7 @@ export { meanflow, adaptiveLoss, flowMapSample } from './meanflow.ts';
 export { tvm } from './tvm.ts';
 export { flowmap, terminalDerivative } from './flowmap.ts';
 export { freeflow } from './freeflow.ts';
+export { dmd } from './dmd.ts';
 export { diagonal, flowMap, interpolate, odePath, flowMapPath, uniformGrid } from './flow.ts';
 export { normalCdf, normalQuantile, tvmTimes, logitNormalTimes, uniformTimes } from './times.ts';
 
@@ -27,6 +29,7 @@ export const METHODS: readonly Method[] = [
   meanflow,
   tvm,
   freeflow,
+  dmd,
 ] as unknown as readonly Method[];
 
 export function methodById(id: string): Method {
