@@ -27,6 +27,9 @@ const CASES: [string, Record<string, unknown>][] = [
   ['meanflow', {}],
   ['tvm', {}],
   ['freeflow', {}],
+  ['dmd', {}],
+  ['dmd', { variant: 'dmd', steps: 2, fakeUpdates: 1 }],
+  ['dmd', { variant: 'vsd', timeShift: 3 }],
 ];
 
 describe('method losses and gradients on the GPU equal the float64 executor', () => {

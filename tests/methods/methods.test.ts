@@ -30,6 +30,7 @@ const VARIANTS: Record<string, Record<string, unknown>[]> = {
     { corrector: false },
     { deltaDist: 'logitNormal', weightPower: 0 },
   ],
+  dmd: [{}, { variant: 'dmd', steps: 2 }, { variant: 'vsd', steps: 4, timeShift: 2 }],
 };
 
 function groupsOf(m: Method) {
@@ -113,8 +114,8 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
 });
 
 describe('registry and hyperparameters', () => {
-  it('lists the five methods with arXiv ids, objectives and official defaults', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow']);
+  it('lists the methods with arXiv ids, objectives and official defaults', () => {
+    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd']);
     for (const m of METHODS) {
       expect(m.paper).toMatch(/^\d{4}\.\d{5}$/);
       expect(m.objective.length).toBeGreaterThan(10);
@@ -140,7 +141,7 @@ describe('registry and hyperparameters', () => {
   });
 
   it('rejects unknown methods, unknown fields and out-of-range values with named errors', () => {
-    expect(() => methodById('dmd')).toThrow(UnknownMethodError);
+    expect(() => methodById('dmd3')).toThrow(UnknownMethodError);
     expect(() => resolveMethodParams({ method: 'meanflow', params: { ratioEqual: 2 } })).toThrow(
       MethodParamsError,
     );
