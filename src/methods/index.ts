@@ -7,6 +7,7 @@ import { MethodParamsError, UnknownMethodError } from './errors.ts';
 import { fm } from './fm.ts';
 import { flowmap } from './flowmap.ts';
 import { dmd } from './dmd.ts';
+import { tmd } from './tmd.ts';
 import { freeflow } from './freeflow.ts';
 import { meanflow } from './meanflow.ts';
 import { tvm } from './tvm.ts';
@@ -19,6 +20,7 @@ export { tvm } from './tvm.ts';
 export { flowmap, terminalDerivative } from './flowmap.ts';
 export { freeflow } from './freeflow.ts';
 export { dmd } from './dmd.ts';
+export { tmd } from './tmd.ts';
 export { diagonal, flowMap, interpolate, odePath, flowMapPath, uniformGrid } from './flow.ts';
 export { normalCdf, normalQuantile, tvmTimes, logitNormalTimes, uniformTimes } from './times.ts';
 
@@ -30,6 +32,7 @@ export const METHODS: readonly Method[] = [
   tvm,
   freeflow,
   dmd,
+  tmd,
 ] as unknown as readonly Method[];
 
 export function methodById(id: string): Method {
