@@ -151,6 +151,7 @@ export const dmd = defineMethod({
   id: 'dmd',
   title: 'Distribution Matching Distillation (DMD2 / DMD / VSD)',
   paper: '2405.14867',
+  related: ['2311.18828', '2305.16213'],
   objective:
     '0.5 || G(e) - sg(G(e) - grad) ||^2, grad = (x0_fake - x0_real)(x_r, r) / mean|G(e) - x0_real|, x_r = (1 - r) G(e) + r n; fake FM net on sg(G(e))',
   schema: dmdSchema,

@@ -150,6 +150,8 @@ export interface Method<S extends z.ZodObject = z.ZodObject> {
   title: string;
   /** arXiv id of the paper the objective comes from. */
   paper: string;
+  /** arXiv ids of further papers whose variants the method offers (DMD: DMD and VSD beside DMD2). */
+  related?: readonly string[];
   /** The loss in one line, in the project's convention. */
   objective: string;
   /** Hyperparameters with official defaults, bounds and .describe() texts (the UI builds controls from it). */
