@@ -28,11 +28,11 @@ const CASES: [string, Record<string, unknown>, string?][] = [
   ['tvm', {}],
   ['freeflow', {}],
   ['dmd', {}],
-  ['dmd', { variant: 'dmd', steps: 2, fakeUpdates: 1 }],
+  ['dmd', { variant: 'dmd', steps: 2, fakeUpdates: 1, teacherSteps: 2 }],
   ['dmd', { variant: 'vsd', timeShift: 3 }],
   ['tmd', {}, 'pretrain'],
   ['tmd', { headJvp: 'finiteDifference' }, 'pretrain'],
-  ['tmd', { outerSteps: 2, innerSteps: 2, fakeUpdates: 1 }],
+  ['tmd', { outerSteps: 2, innerSteps: 1, fakeUpdates: 1 }],
 ];
 
 describe('method losses and gradients on the GPU equal the float64 executor', () => {
