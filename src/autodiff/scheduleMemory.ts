@@ -75,6 +75,17 @@ class FirstFit {
   }
 }
 
+/**
+ * The Adam node whose outputs (parameters, first and second moments, in order) are exactly this
+ * node's parameter and moment inputs, when there is one: a chain of updates of one parameter set.
+ */
+function chainedAdam(n: Node, k: number): Node | undefined {
+  const prev = n.inputs[0].node;
+  if (prev.prim !== Prim.Adam || (prev.inputs.length - 1) / 4 !== k) return undefined;
+  const state = [...n.inputs.slice(0, k), ...n.inputs.slice(2 * k, 4 * k)];
+  return state.every((t, i) => t === prev.outputs[i]) ? prev : undefined;
+}
+
 export function planMemory(s: Schedule, outputs: readonly Tensor[]): MemoryPlan {
   const slot = new Map<Tensor, number>();
   const root = (t: Tensor) => storageRoot(s.alias, t);
@@ -96,6 +107,22 @@ export function planMemory(s: Schedule, outputs: readonly Tensor[]): MemoryPlan 
     const k = (n.inputs.length - 1) / 4;
     const ps = n.inputs.slice(0, k);
     const lists = [ps, s.grads.get(n)!, n.inputs.slice(2 * k, 3 * k), n.inputs.slice(3 * k, 4 * k)];
+    const prev = chainedAdam(n, k);
+    if (prev) {
+      // A second update of the same parameters in one step (DMD2's five fake-score updates): it works
+      // in place on the regions of the update before it, whose outputs live there; only the gradients
+      // get a region of their own (same layout).
+      const r = adam.get(prev)!;
+      prev.outputs.forEach((o, i) => slot.set(o, slot.get(prev.inputs[i < k ? i : i + k])!));
+      const g = top;
+      for (const t of lists[1]) place(t);
+      adam.set(n, { ...r, g, step: n.inputs[4 * k] });
+      if ((n.params as PrimParams[Prim.Adam]).clipNorm > 0) {
+        normSq.set(n, top);
+        top += SLOT_ALIGN;
+      }
+      continue;
+    }
     for (const t of [...lists[0], ...lists[2], ...lists[3]]) {
       if (t.node.prim !== Prim.Input || slot.has(t)) {
         throw new AdamLayoutError(

@@ -83,6 +83,27 @@ export const RESULT_RECIPES: Recipe[] = [
     params: {},
     note: 'data-free: predictor + corrector from the trained teacher',
   },
+  {
+    id: 'dmd2',
+    method: 'dmd',
+    params: { variant: 'dmd2' },
+    note: 'one-step DMD2: normalised x0-space gradient, 5 fake-net updates per generator step, no GAN term',
+  },
+  {
+    id: 'dmd',
+    method: 'dmd',
+    params: { variant: 'dmd' },
+    note: "DMD: the same plus the paired-noise regression to the teacher's ODE output (weight 0.25)",
+  },
+  { id: 'vsd', method: 'dmd', params: { variant: 'vsd' }, note: 'VSD: the eps-space difference, unweighted' },
+  {
+    id: 'tmd-1',
+    method: 'tmd',
+    params: { outerSteps: 1 },
+    note: 'TMD, 1 outer x 2 inner steps: head pretraining (MeanFlow, 2000 steps), then DMD2 of the unrolled sampler',
+  },
+  { id: 'tmd-2', method: 'tmd', params: { outerSteps: 2 }, note: 'TMD, 2 outer x 2 inner steps' },
+  { id: 'tmd-4', method: 'tmd', params: { outerSteps: 4 }, note: 'TMD, 4 outer x 2 inner steps' },
 ];
 
 export function recipeById(id: string): Recipe {

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { Tensor } from '../autodiff/graph.ts';
 import { jvp } from '../autodiff/jvp.ts';
-import { add, div, exp, log, mean, mul, stopGradient, sub, sum } from '../autodiff/ops.ts';
-import { filled, flowMapFrom, interpolate, stackPoints, sumSquares } from './flow.ts';
+import { add, div, exp, log, mean, mul, stopGradient, sub } from '../autodiff/ops.ts';
+import { fakeFlowMatchingLoss, generatorMatching } from './distributionMatching.ts';
+import { filled, flowMapFrom, stackPoints, sumSquares } from './flow.ts';
 import { teacherNetwork, teacherStage } from './fm.ts';
 import { defineMethod, type FlowMapFn, type LossContext, type StepLoss, type VelocityFn } from './method.ts';
 import { MissingTeacherError } from './errors.ts';
@@ -116,35 +117,31 @@ export function predictorLoss(
   return { loss, residual, F };
 }
 
-/** Re-noised one-step student samples x_r = (1 - r) f(z, 1, 0) + r n, with their noise level r. */
-function renoisedSamples(ctx: LossContext<FreeFlowParams>, n: number, detach: boolean, r: Tensor) {
+/** One-step student samples f(z, 1, 0) from fresh prior draws, and the re-noising noise n. */
+function studentSamples(ctx: LossContext<FreeFlowParams>, n: number): { x0: Tensor; noise: Tensor } {
   const zPrior = ctx.random([n, ctx.dim], 'normal');
   const x0 = studentJump(ctx.nets.net, zPrior, filled([n, 1], 1));
-  const noise = ctx.random([n, ctx.dim], 'normal');
-  const x = detach ? stopGradient(x0) : x0;
-  return { x0: x, noise, xr: interpolate(x, noise, r) };
+  return { x0, noise: ctx.random([n, ctx.dim], 'normal') };
 }
 
 /**
- * Corrector: pushes the student's samples along (v_fake - u_T)(x_r, r) (gradient of the reverse KL
- * in velocity form). The surrogate's value is 1/2 ||g||^2 with g = sg(u_T - v_fake); its gradient
- * is g . dx_r/dtheta exactly (x.g - sg(x.g) is 0 in value).
+ * Corrector: pushes the student's re-noised samples x_r along (v_fake - u_T)(x_r, r) (the gradient of
+ * the reverse KL in velocity form), through the shared distribution-matching surrogate: value
+ * 1/2 ||g||^2 with g = sg(u_T - v_fake), gradient g . dx_r/dtheta.
  */
 export function correctorLoss(ctx: LossContext<FreeFlowParams>, n: number): Tensor {
   const p = ctx.params;
   const r = logitNormalTimes(ctx.random, n, p.correctorMean, p.correctorStd);
-  const { xr } = renoisedSamples(ctx, n, false, r);
-  const g = stopGradient(sub(teacherOf(ctx)(xr, r), ctx.nets.fake(xr, r, r)));
-  const dot = sum(mul(xr, g), [1]);
-  const perSample = add(sub(dot, stopGradient(dot)), mul(sumSquares(g), 0.5));
+  const { x0, noise } = studentSamples(ctx, n);
+  const { perSample, g } = generatorMatching('velocity', teacherOf(ctx), ctx.nets.fake, x0, noise, r);
   return weighted(perSample, sampleWeight(g, p.weightPower, p.weightEps));
 }
 
 /** The fake network's Flow Matching loss on (detached) re-noised student samples. */
 export function fakeLoss(ctx: LossContext<FreeFlowParams>, n: number): Tensor {
   const r = uniformTimes(ctx.random, n);
-  const { x0, noise, xr } = renoisedSamples(ctx, n, true, r);
-  return mean(sumSquares(sub(ctx.nets.fake(xr, r, r), sub(noise, x0))));
+  const { x0, noise } = studentSamples(ctx, n);
+  return fakeFlowMatchingLoss(ctx.nets.fake, x0, noise, r);
 }
 
 export function splitBatch(batch: number, share: number, corrector: boolean): [number, number] {

@@ -6,6 +6,8 @@ import type { Method } from './method.ts';
 import { MethodParamsError, UnknownMethodError } from './errors.ts';
 import { fm } from './fm.ts';
 import { flowmap } from './flowmap.ts';
+import { dmd } from './dmd.ts';
+import { tmd } from './tmd.ts';
 import { freeflow } from './freeflow.ts';
 import { meanflow } from './meanflow.ts';
 import { tvm } from './tvm.ts';
@@ -17,6 +19,8 @@ export { meanflow, adaptiveLoss, flowMapSample } from './meanflow.ts';
 export { tvm } from './tvm.ts';
 export { flowmap, terminalDerivative } from './flowmap.ts';
 export { freeflow } from './freeflow.ts';
+export { dmd } from './dmd.ts';
+export { tmd } from './tmd.ts';
 export { diagonal, flowMap, interpolate, odePath, flowMapPath, uniformGrid } from './flow.ts';
 export { normalCdf, normalQuantile, tvmTimes, logitNormalTimes, uniformTimes } from './times.ts';
 
@@ -27,6 +31,8 @@ export const METHODS: readonly Method[] = [
   meanflow,
   tvm,
   freeflow,
+  dmd,
+  tmd,
 ] as unknown as readonly Method[];
 
 export function methodById(id: string): Method {

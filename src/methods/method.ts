@@ -31,6 +31,8 @@ export interface NetworkDecl {
    */
   kind: 'flowMap' | 'conditionalFlowMap';
   condDim?: number;
+  /** Hidden layers, overriding the config's `net.depth` (TMD's light 2-layer head). */
+  depth?: number;
   /** Initial weights: fresh (seeded init) or a copy of another network at the start of the stage that first trains it. */
   init: 'fresh' | { copyOf: string };
   /**
@@ -89,11 +91,15 @@ export interface OptimizerGroup<P> {
 }
 
 export interface Stage<P> {
-  name: 'teacher' | 'student';
+  /** 'pretrain': a stage between the teacher and the student (TMD's transition-matching pretraining). */
+  name: 'teacher' | 'pretrain' | 'student';
   /** One line for the UI. */
   description: string;
-  /** Which step budget counts this stage: the config's teacher.steps or train.steps. */
-  steps: 'teacher' | 'train';
+  /**
+   * Which step budget counts this stage: the config's teacher.steps or train.steps, or an integer
+   * hyperparameter of the method (`{ param: 'pretrainSteps' }`).
+   */
+  steps: 'teacher' | 'train' | { param: string };
   /**
    * Whether this stage's losses read ctx.data; default: the method's `usesData`. The FM teacher stage
    * of a data-free method (FreeFlow) sets true: the teacher needs data, the student does not.
@@ -131,6 +137,12 @@ export interface SampleContext<P> {
   params: P;
   net: FlowMapFn;
   teacher: VelocityFn | null;
+  /**
+   * Every declared network on its current (not EMA) parameters, for samplers that read more than one
+   * (TMD's trunk and head); the trainer always binds them.
+   */
+  nets?: Record<string, FlowMapFn>;
+  condNets?: Record<string, ConditionalFlowMapFn>;
 }
 
 export interface Method<S extends z.ZodObject = z.ZodObject> {
@@ -138,6 +150,8 @@ export interface Method<S extends z.ZodObject = z.ZodObject> {
   title: string;
   /** arXiv id of the paper the objective comes from. */
   paper: string;
+  /** arXiv ids of further papers whose variants the method offers (DMD: DMD and VSD beside DMD2). */
+  related?: readonly string[];
   /** The loss in one line, in the project's convention. */
   objective: string;
   /** Hyperparameters with official defaults, bounds and .describe() texts (the UI builds controls from it). */

@@ -16,6 +16,8 @@ export interface MethodInfo {
   summary: string;
   schema: z.ZodObject;
   needsTeacher(params: Record<string, ParamValue>): boolean;
+  /** The stages in order with their step budgets (a teacher stage only runs with a trained teacher). */
+  stages: readonly { name: string; steps: 'teacher' | 'train' | { param: string } }[];
 }
 
 export const METHODS: readonly MethodInfo[] = REGISTRY.map((m) => ({
@@ -25,7 +27,32 @@ export const METHODS: readonly MethodInfo[] = REGISTRY.map((m) => ({
   summary: m.objective,
   schema: m.schema,
   needsTeacher: (params) => m.needsTeacher(resolveWith(m.schema, params)),
+  stages: m.stages.map((s) => ({ name: s.name, steps: s.steps })),
 }));
+
+/**
+ * The stages this experiment runs, with their steps: the teacher's only when it trains one (not the
+ * exact teacher), a pretraining stage (TMD) with the budget its hyperparameter gives.
+ */
+export function runStages(
+  config: Pick<ExperimentConfig, 'method' | 'params' | 'teacher' | 'train'>,
+): { name: string; steps: number }[] {
+  const info = methodInfo(config.method);
+  if (!info) return [{ name: 'student', steps: config.train.steps }];
+  const trained = hasTeacher(config) && config.teacher.source === 'train';
+  const params = resolveParams(config.method, config.params);
+  return info.stages
+    .filter((s) => s.name !== 'teacher' || trained)
+    .map((s) => ({
+      name: s.name,
+      steps:
+        typeof s.steps === 'object'
+          ? Number(params[s.steps.param])
+          : s.steps === 'teacher'
+            ? config.teacher.steps
+            : config.train.steps,
+    }));
+}
 
 export function methodInfo(id: string): MethodInfo | undefined {
   return METHODS.find((m) => m.id === id);

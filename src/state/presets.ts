@@ -68,6 +68,60 @@ export const PRESETS: readonly Preset[] = [
     view: { nfe: 1, data: false, teacherPaths: true },
   },
   {
+    id: 'dmd2-one-step',
+    title: 'DMD2 in one step',
+    lines: [
+      'A one-step generator copied from the teacher is pushed by (fake - real) x0 predictions at re-noised samples.',
+      'The fake net learns the generator samples 5 times per step; watch NFE 1 reach the modes after the teacher stage.',
+    ],
+    config: {
+      method: 'dmd',
+      dataset: '8gaussians',
+      seed: 1,
+      net: { width: 64, depth: 4 },
+      train: { batch: 256, lr: 2e-3, steps: 3000 },
+      teacher: { source: 'train', steps: 3000 },
+      params: { variant: 'dmd2' },
+    },
+    view: { nfe: 1 },
+  },
+  {
+    id: 'dmd-mode-collapse',
+    title: 'DMD without the regression loss collapses modes',
+    lines: [
+      'Reverse KL is mode-seeking: a generator may drop a mode and the matching gradient will not bring it back.',
+      'r is biased to low noise (shift 0.25), where the gradient cannot move mass between modes; the quality title counts modes: switch variant to dmd.',
+    ],
+    config: {
+      method: 'dmd',
+      dataset: '8gaussians',
+      seed: 3,
+      net: { width: 64, depth: 4 },
+      train: { batch: 256, lr: 2e-3, steps: 3000 },
+      teacher: { source: 'train', steps: 3000 },
+      params: { variant: 'dmd2', timeShift: 0.25 },
+    },
+    view: { nfe: 1 },
+  },
+  {
+    id: 'tmd-outer-inner',
+    title: 'TMD: outer and inner steps',
+    lines: [
+      "The trunk takes outer steps x <- x - (t - t') y; a light head draws each y in inner steps from fresh noise.",
+      'Stage 1 pretrains the head (MeanFlow), stage 2 matches the unrolled sampler; show paths to see both levels.',
+    ],
+    config: {
+      method: 'tmd',
+      dataset: '8gaussians',
+      seed: 1,
+      net: { width: 64, depth: 4 },
+      train: { batch: 256, lr: 2e-3, steps: 2000 },
+      teacher: { source: 'train', steps: 3000 },
+      params: { outerSteps: 2, innerSteps: 2, pretrainSteps: 1500 },
+    },
+    view: { nfe: 2, paths: true },
+  },
+  {
     id: 'flowmap-teacher-paths',
     title: 'Flow maps jump along curved teacher paths',
     lines: [

@@ -2,8 +2,9 @@
  * A method's loss on a batch whose randomness is ALL given: the data, the noise and the times become
  * named inputs instead of device random leaves, so a researcher can feed the same numbers to their own
  * PyTorch/JAX code and compare the loss terms and the gradient of the total with ours (docs/checking.md).
- * Inputs of the main optimiser group of a stage: `data` [B, 2], then `random.0`, `random.1`, ... in the
- * order the method draws them (each with its distribution: uniform on [0, 1) or standard normal).
+ * Inputs of a stage: `data` [B, 2], then the main optimiser group's `random.0`, `random.1`, ... in the
+ * order the method draws them (each with its distribution: uniform on [0, 1) or standard normal), then
+ * each further group's `<group>.random.k` (FreeFlow's and DMD's fake network).
  */
 import { grad, input, type Tensor } from '../autodiff/index.ts';
 import type { RandomDist, Shape } from '../autodiff/prims.ts';
@@ -24,7 +25,10 @@ export interface BatchInput {
 export interface LossCheckGraph {
   /** The batch tensors to give, in draw order. */
   batch: BatchInput[];
-  /** `loss` (the differentiated total), `loss.<term>`, and `grad.<parameter>` for every trained parameter. */
+  /**
+   * `loss` (the main group's differentiated total), `loss.<term>`, `<group>.loss` and `<group>.loss.<term>`
+   * for each further group, and `grad.<parameter>` for every parameter a group trains.
+   */
   outputs: Record<string, Tensor>;
   /** Constant inputs (the analytic teacher's mixture). */
   feeds: Record<string, Float64Array>;
@@ -47,34 +51,43 @@ export function lossCheckGraph(
     data = input('data', [B, 2]);
     batch.push({ name: 'data', shape: [B, 2], dist: 'data' });
   }
-  const random = (shape: Shape, dist: RandomDist) => {
-    const name = `random.${batch.filter((b) => b.dist !== 'data').length}`;
-    batch.push({ name, shape, dist });
-    return input(name, shape);
-  };
   const analytic = teacher === 'analytic' ? analyticTeacherFor(config.dataset) : undefined;
-  const ctx = lossContext({
-    method,
-    config,
-    params,
-    current: { ...nets.inputs },
-    teacher: analytic
-      ? { kind: 'analytic', velocity: analytic.velocity }
-      : { kind: teacher === 'network' ? 'network' : 'none' },
-    data,
-    random,
-  });
-  const loss = stage.main.buildLoss(ctx);
-  const outputs: Record<string, Tensor> = { loss: loss.total };
-  for (const [k, t] of Object.entries(loss.terms)) outputs[`loss.${k}`] = t;
-  const trained = stage.main.trains.flatMap((net) =>
-    nets.specs[net].map((s) => ({ name: `${net}.${s.name}`, t: nets.inputs[net][s.name] })),
-  );
-  const gs = grad(
-    loss.total,
-    trained.map((p) => p.t),
-  );
-  trained.forEach((p, i) => (outputs[`grad.${p.name}`] = gs[i]));
+  const outputs: Record<string, Tensor> = {};
+  // The main group first (`random.k`, `loss`, `loss.<term>`), then each extra group `g` with its own
+  // draws `g.random.k` and outputs `g.loss`, `g.loss.<term>`; every group adds `grad.<parameter>` for
+  // the networks it trains (one update of it, on the networks as the checkpoint holds them).
+  for (const group of [stage.main, ...(stage.extra ?? [])]) {
+    if (group !== stage.main && (group.updatesPerStep?.(params) ?? 1) === 0) continue;
+    const prefix = group === stage.main ? '' : `${group.name}.`;
+    let draws = 0;
+    const random = (shape: Shape, dist: RandomDist) => {
+      const name = `${prefix}random.${draws++}`;
+      batch.push({ name, shape, dist });
+      return input(name, shape);
+    };
+    const ctx = lossContext({
+      method,
+      config,
+      params,
+      current: { ...nets.inputs },
+      teacher: analytic
+        ? { kind: 'analytic', velocity: analytic.velocity }
+        : { kind: teacher === 'network' ? 'network' : 'none' },
+      data,
+      random,
+    });
+    const loss = group.buildLoss(ctx);
+    outputs[`${prefix}loss`] = loss.total;
+    for (const [k, t] of Object.entries(loss.terms)) outputs[`${prefix}loss.${k}`] = t;
+    const trained = group.trains.flatMap((net) =>
+      nets.specs[net].map((s) => ({ name: `${net}.${s.name}`, t: nets.inputs[net][s.name] })),
+    );
+    const gs = grad(
+      loss.total,
+      trained.map((p) => p.t),
+    );
+    trained.forEach((p, i) => (outputs[`grad.${p.name}`] = gs[i]));
+  }
   const parameters = Object.entries(nets.inputs).flatMap(([net, ps]) =>
     Object.keys(ps).map((k) => `${net}.${k}`),
   );

@@ -25,7 +25,8 @@ export const netOptions = (config: ExperimentConfig): FlowNetOptions => ({
 
 export function networkSpec(decl: NetworkDecl, config: ExperimentConfig): ParamSpec[] {
   const cond = decl.kind === 'conditionalFlowMap' ? (decl.condDim ?? 0) : 0;
-  return flowNetSpec({ timeFeatures: config.net.time }, config.net, cond);
+  const net = decl.depth ? { ...config.net, depth: decl.depth } : config.net;
+  return flowNetSpec({ timeFeatures: config.net.time }, net, cond);
 }
 
 export const emaPrefix = (net: string) => `ema.${net}.`;

@@ -60,7 +60,12 @@ export function planStages(
     if (stage.name === 'teacher' && kind === 'none') continue;
     if (stage.skipWithAnalyticTeacher && kind !== 'network') continue;
     if (trainsTeacher && opts.teacherLoaded) continue;
-    const steps = stage.steps === 'teacher' ? config.teacher.steps : config.train.steps;
+    const steps =
+      typeof stage.steps === 'object'
+        ? Number(params[stage.steps.param])
+        : stage.steps === 'teacher'
+          ? config.teacher.steps
+          : config.train.steps;
     out.push({ stage, steps, teacher: trainsTeacher ? 'none' : kind, start });
     start += steps;
   }

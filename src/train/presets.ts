@@ -189,6 +189,54 @@ export const METHOD_PRESETS: readonly MethodPreset[] = [
       teacher: { source: 'train', steps: 8000 },
     },
   },
+  {
+    id: 'dmd2-8gaussians',
+    method: 'dmd',
+    title: 'DMD2, a one-step generator from a trained teacher',
+    source:
+      'DMD2 (2405.14867, tianweiy/DMD2): generator and fake net copied from the trained teacher, normalised ' +
+      'x0-space gradient, r in [0.02, 0.98], 5 fake updates per generator step; no GAN term.',
+    config: {
+      method: 'dmd',
+      dataset: '8gaussians',
+      net: SMALL_NET,
+      train: { ...SMALL_TRAIN, steps: 4000 },
+      teacher: { source: 'train', steps: 4000 },
+      params: { variant: 'dmd2' },
+    },
+  },
+  {
+    id: 'dmd-regression',
+    method: 'dmd',
+    title: "DMD with the paired-noise regression to the teacher's ODE",
+    source:
+      'DMD (2311.18828): the distribution-matching gradient plus lambda_reg 0.25 times || G(e) - ODE_T(e) ||^2 ' +
+      '(LPIPS in the paper; squared L2 here), the term that keeps DMD1 from dropping modes.',
+    config: {
+      method: 'dmd',
+      dataset: '8gaussians',
+      net: SMALL_NET,
+      train: { ...SMALL_TRAIN, steps: 4000 },
+      teacher: { source: 'train', steps: 4000 },
+      params: { variant: 'dmd', regressionWeight: 0.25 },
+    },
+  },
+  {
+    id: 'tmd-8gaussians',
+    method: 'tmd',
+    title: 'TMD: trunk + flow head, 2 outer x 2 inner steps',
+    source:
+      'TMD (2601.09881): stage 1 MeanFlow on the head with r = s on 75 %, forward-mode JVP; stage 2 DMD2 of the ' +
+      'unrolled sampler with gradients through the inner steps.',
+    config: {
+      method: 'tmd',
+      dataset: '8gaussians',
+      net: SMALL_NET,
+      train: { ...SMALL_TRAIN, steps: 3000 },
+      teacher: { source: 'train', steps: 4000 },
+      params: { outerSteps: 2, innerSteps: 2, pretrainSteps: 2000 },
+    },
+  },
 ];
 
 export class UnknownPresetError extends Error {

@@ -2,13 +2,21 @@
  * Scoring a trained model: its samples at each NFE (and the teacher's) against FRESH data samples, beside
  * the data-vs-data floor at the same sample size. Pure CPU on read-back points; the GPU only draws them.
  */
-import { compareSamples, dataFloor, type SampleMetrics } from './metrics/index.ts';
+import { compareSamples, dataFloor, modeCoverage, type SampleMetrics } from './metrics/index.ts';
+import { datasetMixture } from './analyticTeacher.ts';
 import { sampleReference } from '../data/index.ts';
 import type { QualityReport } from './session.ts';
 
 /** The metrics a report carries, in table order. */
 export const QUALITY_METRICS = ['gridTv', 'sw2', 'energy', 'mmd', 'nonFinite'] as const;
 export type QualityMetric = (typeof QUALITY_METRICS)[number];
+
+/**
+ * Metrics added for Gaussian-mixture datasets (8 gaussians): `modes`, the number of components holding at
+ * least half their share of the samples (nearest centre, within 3 std), and `modeMass`, the fraction of
+ * samples inside some mode.
+ */
+export const MODE_METRICS = ['modes', 'modeMass'] as const;
 
 export const DEFAULT_NFES: readonly number[] = [1, 2, 4, 8];
 
@@ -50,6 +58,19 @@ export function scoreSets(
     const m = pick(compareSamples(dataset, s.points, reference));
     for (const k of QUALITY_METRICS) metrics[k][s.label] = m[k];
   });
-  const floor = pick(dataFloor(dataset, n, seed));
+  const floor: Record<string, number> = pick(dataFloor(dataset, n, seed));
+  const gmm = datasetMixture(dataset);
+  if (gmm) {
+    metrics.modes = {};
+    metrics.modeMass = {};
+    for (const s of sets) {
+      const c = modeCoverage(gmm, s.points);
+      metrics.modes[s.label] = c.covered;
+      metrics.modeMass[s.label] = c.inModes;
+    }
+    const c = modeCoverage(gmm, sampleReference(dataset, n, seed, 1));
+    floor.modes = c.covered;
+    floor.modeMass = c.inModes;
+  }
   return { step, samples: n, metrics, floor };
 }

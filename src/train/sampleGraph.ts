@@ -7,11 +7,11 @@ import { input, type Tensor } from '../autodiff/index.ts';
 import { normalAt } from '../engine/cpu/philox.ts';
 import { odeSample } from '../methods/fm.ts';
 import { diagonal } from '../methods/flow.ts';
-import type { Method, VelocityFn } from '../methods/method.ts';
+import type { ConditionalFlowMapFn, FlowMapFn, Method, VelocityFn } from '../methods/method.ts';
 import { resolveParams } from '../methods/index.ts';
 import { paramInputs } from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
-import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
+import { bindConditional, bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 
 export const NOISE_INPUT = 'sample.noise';
@@ -63,11 +63,20 @@ export function modelSampleGraph(
   const spec = networkSpec(method.networks[name], config);
   const params = paramInputs(spec, opts.useEma ? emaPrefix(name) : netPrefix(name));
   const noise = input(NOISE_INPUT, [n, 2]);
+  const nets: Record<string, FlowMapFn> = {};
+  const condNets: Record<string, ConditionalFlowMapFn> = {};
+  for (const [net, decl] of Object.entries(method.networks)) {
+    const ps = paramInputs(networkSpec(decl, config), netPrefix(net));
+    if (decl.kind === 'conditionalFlowMap') condNets[net] = bindConditional(ps, netOptions(config));
+    else nets[net] = bindFlowMap(ps, netOptions(config));
+  }
   const r = method.sample(
     {
       params: resolvedParams(method, config),
       net: bindFlowMap(params, netOptions(config)),
       teacher: teacherVelocity(method, config, opts),
+      nets,
+      condNets,
     },
     noise,
     { steps, solver: 'euler' }, // NFE k = k Euler steps for a velocity model (FM); flow maps ignore the solver

@@ -5,7 +5,7 @@
  */
 import type { ExperimentConfig } from './config.ts';
 
-export type StageName = 'teacher' | 'student';
+export type StageName = 'teacher' | 'pretrain' | 'student';
 
 /** A few numbers per step-window, read back asynchronously. */
 export interface StepSummary {

@@ -1,7 +1,7 @@
 /**
  * The host-side state of a run between stages: every network's parameters (and the sampling EMA) by
  * graph input name. Networks declared `copyOf` another, and EMA copies, are filled in at the start of the
- * first stage that trains them (a student initialised from its trained teacher).
+ * first stage that trains or reads them (a student initialised from its trained teacher).
  */
 import type { Method } from '../methods/method.ts';
 import type { ExperimentConfig } from './config.ts';
@@ -52,8 +52,11 @@ export function startOfStage(
   loaded: ReadonlySet<string> = new Set(),
 ): Record<string, Float32Array> {
   const out = { ...values };
-  const earlier = new Set((plan ?? []).filter((p) => p.start < planned.start).flatMap(trainedIn));
-  const firstTime = trainedIn(planned).filter((n) => !earlier.has(n) && !loaded.has(n));
+  // A network is filled in at the first stage that USES it: trains it, or reads it frozen (TMD's trunk,
+  // a copy of the teacher, is read by the head's pretraining before stage 2 trains it).
+  const usedIn = (p: PlannedStage) => [...trainedIn(p), ...p.stage.reads];
+  const earlier = new Set((plan ?? []).filter((p) => p.start < planned.start).flatMap(usedIn));
+  const firstTime = [...new Set(usedIn(planned))].filter((n) => !earlier.has(n) && !loaded.has(n));
   const copyNet = (from: string, toPrefix: string) => {
     for (const s of networkSpec(method.networks[from], config))
       out[toPrefix + s.name] = out[netPrefix(from) + s.name].slice();

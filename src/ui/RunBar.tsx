@@ -1,5 +1,5 @@
 /** Play, pause, one step, reset; the step count, the stage and steps per second (read from the store). */
-import { hasTeacher } from '../state/methods.ts';
+import { hasTeacher, runStages } from '../state/methods.ts';
 import { store, usePlayground } from './store.ts';
 
 export function RunBar() {
@@ -11,12 +11,21 @@ export function RunBar() {
   const ready = usePlayground((s) => s.gpu.phase === 'ready');
   const withTeacher = usePlayground((s) => hasTeacher(s.config));
   const trainedTeacher = usePlayground((s) => s.config.teacher.source === 'train');
-  const teacherSteps = usePlayground((s) => s.config.teacher.steps);
-  const studentSteps = usePlayground((s) => s.config.train.steps);
+  const config = usePlayground((s) => s.config);
+  const stages = runStages(config);
   const twoStages = withTeacher && trainedTeacher;
-  const total = twoStages ? teacherSteps + studentSteps : studentSteps;
-  // before the session reports (a new run is being built), a two-stage run is at its first stage
-  const stage = twoStages && step === 0 ? 'teacher' : reported;
+  const total = stages.reduce((a, b) => a + b.steps, 0);
+  // before the session reports (a new run is being built), a run is at its first stage
+  const stage = step === 0 ? stages[0].name : reported;
+  const at =
+    Math.max(
+      0,
+      stages.findIndex((x) => x.name === stage),
+    ) + 1;
+  const label =
+    stages.length > 1
+      ? `${at}/${stages.length} ${stage}${twoStages ? '' : ' (exact teacher)'}`
+      : 'student (exact teacher)';
   const { play, pause, step: stepOnce, reset } = store.getState();
   const note = usePlayground((s) => s.gpu.trainingNote);
   return (
@@ -78,7 +87,7 @@ export function RunBar() {
           >
             <span className="label">stage</span>
             <span className={`value stage-name ${stage}`} data-testid="stage">
-              {twoStages ? `${stage === 'teacher' ? '1' : '2'}/2 ${stage}` : 'student (exact teacher)'}
+              {label}
             </span>
           </span>
         )}

@@ -11,7 +11,7 @@ import {
   resolveMethodParams,
   type OptimizerGroup,
 } from '../../src/methods/index.ts';
-import { eightGaussiansTeacher, lossContext, testNet, type TestNet } from '../methods/helpers.ts';
+import { eightGaussiansTeacher, lossContext, methodTestNets } from '../methods/helpers.ts';
 
 export interface MethodStep {
   outputs: Record<string, Tensor>;
@@ -24,25 +24,26 @@ export function methodStep(
   batch: number,
   width = 16,
   depth = 2,
+  stageName?: string,
 ): MethodStep {
   const method = methodById(id);
   const params = { ...defaultParams(method), ...resolveMethodParams({ method: id, params: raw }) };
-  const nets: Record<string, TestNet> = {};
-  Object.keys(method.networks).forEach(
-    (name, k) => (nets[name] = testNet(`${name}.`, 200 + k, width, depth)),
-  );
+  const { all: nets, nets: fns, condNets } = methodTestNets(method.networks, (k) => 200 + k, width, depth);
   const feeds: Record<string, Float64Array> = {};
   for (const n of Object.values(nets))
     for (const [k, v] of Object.entries(n.feeds)) feeds[k] = Float64Array.from(Float32Array.from(v));
-  const stage = method.stages[method.stages.length - 1];
+  const stage = stageName
+    ? method.stages.find((s) => s.name === stageName)!
+    : method.stages[method.stages.length - 1];
   const groups = [stage.main, ...(stage.extra ?? [])] as OptimizerGroup<unknown>[];
   const outputs: Record<string, Tensor> = {};
   groups.forEach((group, g) => {
     const ctx = lossContext({
       params,
       batch,
-      nets: Object.fromEntries(Object.entries(nets).map(([k, n]) => [k, n.fn])),
-      teacher: method.needsTeacher(params) ? eightGaussiansTeacher : null,
+      nets: fns,
+      condNets,
+      teacher: method.needsTeacher(params) && stage.name !== 'teacher' ? eightGaussiansTeacher : null,
       data: (stage.usesData ?? method.usesData) ? '8gaussians' : null,
       firstStream: 1 + 100 * g,
     });

@@ -21,19 +21,25 @@ function worst(gpu: ArrayLike<number>, cpu: ArrayLike<number>): number {
   return w;
 }
 
-const CASES: [string, Record<string, unknown>][] = [
+const CASES: [string, Record<string, unknown>, string?][] = [
   ['fm', {}],
   ['flowmap', { variant: 'lagrangianSelf' }],
   ['meanflow', {}],
   ['tvm', {}],
   ['freeflow', {}],
+  ['dmd', {}],
+  ['dmd', { variant: 'dmd', steps: 2, fakeUpdates: 1, teacherSteps: 2 }],
+  ['dmd', { variant: 'vsd', timeShift: 3 }],
+  ['tmd', {}, 'pretrain'],
+  ['tmd', { headJvp: 'finiteDifference' }, 'pretrain'],
+  ['tmd', { outerSteps: 2, innerSteps: 1, fakeUpdates: 1 }],
 ];
 
 describe('method losses and gradients on the GPU equal the float64 executor', () => {
-  for (const [id, raw] of CASES) {
-    it(`${id} ${JSON.stringify(raw)}`, async () => {
+  for (const [id, raw, stage] of CASES) {
+    it(`${id} ${JSON.stringify(raw)}${stage ? ` (${stage})` : ''}`, async () => {
       const rt = await testRuntime();
-      const { outputs, feeds } = methodStep(id, raw, 64);
+      const { outputs, feeds } = methodStep(id, raw, 64, 16, 2, stage);
       const names = Object.keys(outputs);
       const step = compileStep({ outputs, feeds }, rt, { seed: SEED, step: STEP });
       step.run();

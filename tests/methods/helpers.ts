@@ -19,7 +19,9 @@ import { eightGaussians } from '../../src/data/index.ts';
 import { gmmVelocityGraph } from '../../src/nn/gmmVelocity.ts';
 import {
   streamCounter,
+  type ConditionalFlowMapFn,
   type FlowMapFn,
+  type NetworkDecl,
   type LossContext,
   type VelocityFn,
 } from '../../src/methods/method.ts';
@@ -62,10 +64,65 @@ export function testNet(prefix: string, seed: number, width = 16, depth = 2): Te
   };
 }
 
+/** A small seeded conditional flow network F(x, t, s; c), c [B, condDim] (TMD's head). */
+export interface TestCondNet {
+  fn: ConditionalFlowMapFn;
+  spec: ParamSpec[];
+  params: Tensor[];
+  feeds: Record<string, Float64Array>;
+}
+
+export function testCondNet(
+  prefix: string,
+  seed: number,
+  condDim: number,
+  width = 16,
+  depth = 2,
+): TestCondNet {
+  const spec = flowNetSpec({ timeFeatures: 'raw' }, { width, depth, act: 'silu' }, condDim);
+  const inputs = paramInputs(spec, prefix);
+  const opts = { timeFeatures: 'raw' as const, act: 'silu' as const };
+  return {
+    fn: (x, t, s, c) => flowNet(inputs, x, t, s, opts, [c]),
+    spec,
+    params: paramList(spec, inputs),
+    feeds: prefixed(initParams(spec, seed), prefix),
+  };
+}
+
+/** Test networks for every network a method declares: flow maps, and conditional ones with their condDim. */
+export function methodTestNets(
+  networks: Record<string, NetworkDecl>,
+  seed: (k: number) => number,
+  width = 16,
+  depth = 2,
+): {
+  all: Record<string, TestNet | TestCondNet>;
+  nets: Record<string, FlowMapFn>;
+  condNets: Record<string, ConditionalFlowMapFn>;
+} {
+  const all: Record<string, TestNet | TestCondNet> = {};
+  const nets: Record<string, FlowMapFn> = {};
+  const condNets: Record<string, ConditionalFlowMapFn> = {};
+  Object.entries(networks).forEach(([name, decl], k) => {
+    if (decl.kind === 'conditionalFlowMap') {
+      const c = testCondNet(`${name}.`, seed(k), decl.condDim ?? 0, width, decl.depth ?? depth);
+      all[name] = c;
+      condNets[name] = c.fn;
+    } else {
+      const n = testNet(`${name}.`, seed(k), width, depth);
+      all[name] = n;
+      nets[name] = n.fn;
+    }
+  });
+  return { all, nets, condNets };
+}
+
 export interface ContextOptions<P> {
   params: P;
   batch: number;
   nets?: Record<string, FlowMapFn>;
+  condNets?: Record<string, ConditionalFlowMapFn>;
   teacher?: VelocityFn | null;
   /** Data: a dataset name sampled on the executor, a fixed graph tensor, or none. */
   data?: string | Tensor | null;
@@ -87,7 +144,7 @@ export function lossContext<P>(o: ContextOptions<P>): LossContext<P> {
     data,
     random: streamCounter(o.firstStream ?? 1),
     nets: o.nets ?? {},
-    condNets: {},
+    condNets: o.condNets ?? {},
     teacher: o.teacher ?? null,
   };
 }

@@ -10,7 +10,7 @@ import {
   type Method,
   type OptimizerGroup,
 } from '../../src/methods/index.ts';
-import { lossContext, run, testNet, type TestNet } from './helpers.ts';
+import { lossContext, methodTestNets, run, testNet } from './helpers.ts';
 import { eightGaussiansTeacher } from './helpers.ts';
 
 /** Every variant worth building: the defaults plus the options that change the graph. */
@@ -30,6 +30,8 @@ const VARIANTS: Record<string, Record<string, unknown>[]> = {
     { corrector: false },
     { deltaDist: 'logitNormal', weightPower: 0 },
   ],
+  dmd: [{}, { variant: 'dmd', steps: 2 }, { variant: 'vsd', steps: 4, timeShift: 2 }],
+  tmd: [{}, { headJvp: 'finiteDifference', outerSteps: 2, innerSteps: 1 }, { matching: 'vsd', timeShift: 3 }],
 };
 
 function groupsOf(m: Method) {
@@ -47,15 +49,15 @@ describe('every method builds a loss graph with finite loss and non-zero gradien
         resolveMethodParams({ method: method.id, params: raw as Record<string, number> }),
       );
       it(`${method.id} ${JSON.stringify(raw)}`, () => {
-        const nets: Record<string, TestNet> = {};
-        Object.keys(method.networks).forEach((name, k) => (nets[name] = testNet(`${name}.`, 100 + k)));
+        const { all: nets, nets: fns, condNets } = methodTestNets(method.networks, (k) => 100 + k);
         const feeds = Object.assign({}, ...Object.values(nets).map((n) => n.feeds));
         for (const { stage, group } of groupsOf(method)) {
           if ((group.updatesPerStep?.(params) ?? 1) === 0) continue;
           const ctx = lossContext({
             params,
             batch: 24,
-            nets: Object.fromEntries(Object.entries(nets).map(([k, n]) => [k, n.fn])),
+            nets: fns,
+            condNets,
             teacher: stage.name === 'teacher' || !method.needsTeacher(params) ? null : eightGaussiansTeacher,
             data: (stage.usesData ?? method.usesData) ? '8gaussians' : null,
           });
@@ -92,20 +94,25 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
   for (const method of METHODS) {
     it(method.id, () => {
       const net = testNet('net.', 3);
+      const bound = methodTestNets(method.networks, (k) => 3 + k);
+      const allFeeds = Object.assign({}, net.feeds, ...Object.values(bound.all).map((n) => n.feeds));
       for (const steps of [1, 2, 4]) {
         for (const solver of ['euler', 'midpoint', 'heun'] as const) {
-          const r = method.sample({ params: defaultParams(method), net: net.fn, teacher: null }, noise, {
+          const ctx = { params: defaultParams(method), net: net.fn, teacher: null, ...bound };
+          const r = method.sample(ctx, noise, {
             steps,
             solver,
           });
           expect(r.samples.shape).toEqual([N, 2]);
-          expect(r.trajectory.shape).toEqual([steps + 1, N, 2]);
+          // TMD's path holds both levels: innerSteps points per outer step.
+          const points = method.id === 'tmd' ? steps * Number(defaultParams(method).innerSteps) : steps;
+          expect(r.trajectory.shape).toEqual([points + 1, N, 2]);
           const expected =
             method.id === 'fm' ? steps * (solver === 'euler' ? 1 : 2) : method.id === 'freeflow' ? 1 : steps;
           expect(r.nfe).toBe(expected);
-          const [s, path] = run([r.samples, r.trajectory], { ...feeds, ...net.feeds });
+          const [s, path] = run([r.samples, r.trajectory], { ...feeds, ...allFeeds });
           expect(Array.from(path.subarray(0, 2 * N))).toEqual(Array.from(feeds.noise));
-          expect(Array.from(path.subarray(2 * N * steps))).toEqual(Array.from(s));
+          expect(Array.from(path.subarray(2 * N * points))).toEqual(Array.from(s));
         }
       }
     });
@@ -113,8 +120,8 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
 });
 
 describe('registry and hyperparameters', () => {
-  it('lists the five methods with arXiv ids, objectives and official defaults', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow']);
+  it('lists the methods with arXiv ids, objectives and official defaults', () => {
+    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd']);
     for (const m of METHODS) {
       expect(m.paper).toMatch(/^\d{4}\.\d{5}$/);
       expect(m.objective.length).toBeGreaterThan(10);
@@ -140,7 +147,7 @@ describe('registry and hyperparameters', () => {
   });
 
   it('rejects unknown methods, unknown fields and out-of-range values with named errors', () => {
-    expect(() => methodById('dmd')).toThrow(UnknownMethodError);
+    expect(() => methodById('dmd3')).toThrow(UnknownMethodError);
     expect(() => resolveMethodParams({ method: 'meanflow', params: { ratioEqual: 2 } })).toThrow(
       MethodParamsError,
     );

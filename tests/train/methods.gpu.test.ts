@@ -50,6 +50,12 @@ const cases: { name: string; config: ExperimentInput; steps: number; label: stri
     steps: 600,
     label: '1',
   },
+  {
+    name: 'DMD2 from the exact teacher (data-free generator, 5 fake-net updates per step)',
+    config: { ...base, method: 'dmd', teacher: { source: 'analytic' } },
+    steps: 600,
+    label: '1',
+  },
 ];
 
 describe('methods trained on the GPU beat one-step Flow Matching by far', () => {

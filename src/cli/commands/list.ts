@@ -10,7 +10,10 @@ export function listText(): string {
   for (const p of METHOD_PRESETS) lines.push(`  ${p.id.padEnd(w)}  ${p.title}`);
   for (const p of PRESETS) lines.push(`  ${p.id.padEnd(w)}  ${p.title} (classroom demo)`);
   lines.push('', 'Methods (config "method"):');
-  for (const m of METHODS) lines.push(`  ${m.id.padEnd(9)} ${m.title} (arXiv ${m.paper}): ${m.objective}`);
+  for (const m of METHODS) {
+    const papers = [m.paper, ...(m.related ?? [])].join(', ');
+    lines.push(`  ${m.id.padEnd(9)} ${m.title} (arXiv ${papers}): ${m.objective}`);
+  }
   lines.push('', 'Datasets (config "dataset"):');
   for (const d of DATASETS) lines.push(`  ${d.name.padEnd(12)} ${d.description}`);
   return lines.join('\n');

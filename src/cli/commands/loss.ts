@@ -91,7 +91,7 @@ export async function lossCommand(flags: LossFlags): Promise<number> {
     const out = new Map<string, SafeTensor>();
     for (const [name, t] of Object.entries(g.outputs))
       out.set(name, { dtype: 'F32', shape: [...t.shape], data: await step.read(name) });
-    for (const [name, t] of out) if (name.startsWith('loss')) console.log(`${name} = ${t.data[0]}`);
+    for (const [name, t] of out) if (!name.startsWith('grad.')) console.log(`${name} = ${t.data[0]}`);
     if (flags.out) {
       writeFileSync(
         flags.out,
@@ -101,7 +101,9 @@ export async function lossCommand(flags: LossFlags): Promise<number> {
           config: JSON.stringify(config),
         }),
       );
-      console.error(`Wrote ${out.size} tensors (loss terms and grad.<parameter>) to ${flags.out}`);
+      console.error(
+        `Wrote ${out.size} tensors (loss terms of every optimiser group and grad.<parameter>) to ${flags.out}`,
+      );
     }
     step.destroy();
     return 0;

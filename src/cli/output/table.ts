@@ -6,6 +6,7 @@ export const fmtNum = (v: number | undefined): string => {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e4) return String(v); // counts (modes covered)
   return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : v.toPrecision(3);
 };
 

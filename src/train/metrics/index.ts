@@ -4,3 +4,4 @@ export * from './gridTv.ts';
 export * from './kernelDistances.ts';
 export * from './slicedWasserstein.ts';
 export * from './samples.ts';
+export * from './modeCoverage.ts';

@@ -36,6 +36,21 @@ export function QualityPlot() {
           nfe === 'teacher' ? { line: { dash: 'dot', color: '#2a6bd1', width: 1.4 } } : {},
         );
       }
+      const modes = report.metrics.modes;
+      if (modes) {
+        // Gaussian mixtures: modes holding at least half their share, per NFE (mode-seeking methods drop some).
+        const text = Object.entries(modes)
+          .map(([nfe, v]) => `${nfe === 'teacher' ? 'teacher' : `NFE ${nfe}`} ${v}`)
+          .join(', ');
+        plot.relayout({
+          title: {
+            text: `sample quality; modes covered (of ${report.floor.modes}): ${text}`,
+            font: { size: 12 },
+            x: 0.02,
+            xanchor: 'left',
+          },
+        });
+      }
       const f = report.floor[metric];
       if (f !== undefined && f !== floor) {
         floor = f;
