@@ -16,6 +16,7 @@ export const DATASETS = [
   'rings',
   'swissroll',
   'pinwheel',
+  'gmm3',
 ] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
