@@ -8,6 +8,7 @@ import { fm } from './fm.ts';
 import { flowmap } from './flowmap.ts';
 import { freeflow } from './freeflow.ts';
 import { meanflow } from './meanflow.ts';
+import { mfm } from './mfm.ts';
 import { tvm } from './tvm.ts';
 
 export * from './method.ts';
@@ -17,6 +18,8 @@ export { meanflow, adaptiveLoss, flowMapSample } from './meanflow.ts';
 export { tvm } from './tvm.ts';
 export { flowmap, terminalDerivative } from './flowmap.ts';
 export { freeflow } from './freeflow.ts';
+export { mfm, mfmLoss, posteriorJump, condition, MARGINAL_CONDITION } from './mfm.ts';
+export { glassVelocity, GLASS_DEN_EPS } from './glass.ts';
 export { diagonal, flowMap, interpolate, odePath, flowMapPath, uniformGrid } from './flow.ts';
 export { normalCdf, normalQuantile, tvmTimes, logitNormalTimes, uniformTimes } from './times.ts';
 
@@ -27,6 +30,7 @@ export const METHODS: readonly Method[] = [
   meanflow,
   tvm,
   freeflow,
+  mfm,
 ] as unknown as readonly Method[];
 
 export function methodById(id: string): Method {

@@ -20,7 +20,7 @@ export const DATASETS = [
 ] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow'] as const;
+export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'mfm'] as const;
 export type MethodId = (typeof METHOD_IDS)[number];
 
 export const ACTIVATIONS = ['silu', 'gelu', 'tanh', 'relu'] as const;

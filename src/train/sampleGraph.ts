@@ -11,7 +11,7 @@ import type { Method, VelocityFn } from '../methods/method.ts';
 import { resolveParams } from '../methods/index.ts';
 import { paramInputs } from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
-import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
+import { bindForSampling, bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 
 export const NOISE_INPUT = 'sample.noise';
@@ -66,7 +66,7 @@ export function modelSampleGraph(
   const r = method.sample(
     {
       params: resolvedParams(method, config),
-      net: bindFlowMap(params, netOptions(config)),
+      net: bindForSampling(method.networks[name], params, netOptions(config)),
       teacher: teacherVelocity(method, config, opts),
     },
     noise,
@@ -93,7 +93,7 @@ export function teacherSampleGraph(
       networkSpec(method.networks[name], config),
       opts.useEma ? emaPrefix(name) : netPrefix(name),
     );
-    u = diagonal(bindFlowMap(params, netOptions(config)));
+    u = diagonal(bindForSampling(method.networks[name], params, netOptions(config)));
   }
   const r = odeSample(u, input(NOISE_INPUT, [n, 2]), config.teacher.solverSteps, config.teacher.solver);
   return { samples: r.samples, trajectory: r.trajectory, nfe: r.nfe };

@@ -17,7 +17,7 @@ import {
 import type { Runtime } from '../engine/runtime.ts';
 import type { Method, VelocityFn } from '../methods/method.ts';
 import type { ExperimentConfig } from './config.ts';
-import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
+import { bindForSampling, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { compileProgram, copyTensors } from './programs.ts';
 import {
@@ -39,7 +39,7 @@ function modelVelocity(method: Method, config: ExperimentConfig, ema: boolean): 
     networkSpec(method.networks[name], config),
     ema ? emaPrefix(name) : netPrefix(name),
   );
-  return diagonal(bindFlowMap(params, netOptions(config)));
+  return diagonal(bindForSampling(method.networks[name], params, netOptions(config)));
 }
 import { paramInputs } from '../nn/index.ts';
 
@@ -188,7 +188,7 @@ export class SamplingPrograms {
         networkSpec(method.networks[name], config),
         this.ctx.useEma() ? emaPrefix(name) : netPrefix(name),
       );
-      const F = bindFlowMap(params, netOptions(config))(
+      const F = bindForSampling(method.networks[name], params, netOptions(config))(
         input('field.x', [points, 2]),
         input('field.t', [points, 1]),
         input('field.s', [points, 1]),

@@ -27,6 +27,7 @@ const CASES: [string, Record<string, unknown>][] = [
   ['meanflow', {}],
   ['tvm', {}],
   ['freeflow', {}],
+  ['mfm', {}], // the other consistency forms are checked on the float64 executor (methods.test.ts); each GPU case costs ~30 s of compiles
 ];
 
 describe('method losses and gradients on the GPU equal the float64 executor', () => {

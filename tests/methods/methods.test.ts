@@ -10,7 +10,7 @@ import {
   type Method,
   type OptimizerGroup,
 } from '../../src/methods/index.ts';
-import { lossContext, run, testNet, type TestNet } from './helpers.ts';
+import { boundNets, lossContext, marginalOf, methodNets, run, testNet, type TestNet } from './helpers.ts';
 import { eightGaussiansTeacher } from './helpers.ts';
 
 /** Every variant worth building: the defaults plus the options that change the graph. */
@@ -30,6 +30,7 @@ const VARIANTS: Record<string, Record<string, unknown>[]> = {
     { corrector: false },
     { deltaDist: 'logitNormal', weightPower: 0 },
   ],
+  mfm: [{}, { tangentVelocity: 'model' }, { consistency: 'lagrangian' }, { consistency: 'semigroup' }],
 };
 
 function groupsOf(m: Method) {
@@ -47,15 +48,14 @@ describe('every method builds a loss graph with finite loss and non-zero gradien
         resolveMethodParams({ method: method.id, params: raw as Record<string, number> }),
       );
       it(`${method.id} ${JSON.stringify(raw)}`, () => {
-        const nets: Record<string, TestNet> = {};
-        Object.keys(method.networks).forEach((name, k) => (nets[name] = testNet(`${name}.`, 100 + k)));
+        const nets: Record<string, TestNet> = methodNets(method, 100);
         const feeds = Object.assign({}, ...Object.values(nets).map((n) => n.feeds));
         for (const { stage, group } of groupsOf(method)) {
           if ((group.updatesPerStep?.(params) ?? 1) === 0) continue;
           const ctx = lossContext({
             params,
             batch: 24,
-            nets: Object.fromEntries(Object.entries(nets).map(([k, n]) => [k, n.fn])),
+            ...boundNets(method, nets),
             teacher: stage.name === 'teacher' || !method.needsTeacher(params) ? null : eightGaussiansTeacher,
             data: (stage.usesData ?? method.usesData) ? '8gaussians' : null,
           });
@@ -91,7 +91,10 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
   const feeds = { noise: Float64Array.from({ length: 2 * N }, (_, i) => Math.sin(i)) };
   for (const method of METHODS) {
     it(method.id, () => {
-      const net = testNet('net.', 3);
+      const decl = method.networks[method.sampleNetwork];
+      const cond = decl.kind === 'conditionalFlowMap' ? decl.sampleCondition! : [];
+      const raw = testNet('net.', 3, 16, 2, cond.length);
+      const net = cond.length ? { ...raw, fn: marginalOf(raw.cond, cond, N) } : raw;
       for (const steps of [1, 2, 4]) {
         for (const solver of ['euler', 'midpoint', 'heun'] as const) {
           const r = method.sample({ params: defaultParams(method), net: net.fn, teacher: null }, noise, {
@@ -114,7 +117,7 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
 
 describe('registry and hyperparameters', () => {
   it('lists the five methods with arXiv ids, objectives and official defaults', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow']);
+    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'mfm']);
     for (const m of METHODS) {
       expect(m.paper).toMatch(/^\d{4}\.\d{5}$/);
       expect(m.objective.length).toBeGreaterThan(10);

@@ -20,7 +20,7 @@ describe('method presets', () => {
       expect(Object.keys(c.params).sort()).toEqual(schemaKeys);
       expect(p.source.length).toBeGreaterThan(20);
     }
-    for (const m of ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow'])
+    for (const m of ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'mfm'])
       expect(
         METHOD_PRESETS.some((p) => p.method === m),
         m,
