@@ -1,5 +1,5 @@
 /**
- * The `flowmap-lab` command: train, eval, loss, list. The same engine as the playground, on WebGPU in
+ * The `flowmap-lab` command: train, eval, loss, posterior, guide, results, list. The same engine as the playground, on WebGPU in
  * Node. Bad arguments print what is wrong and exit with code 2; a failed run exits with 1.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -13,6 +13,7 @@ import { nfeList, positiveInt, seedInt } from './parse.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
+import { guideCommand, posteriorCommand } from './commands/mfm.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
 
@@ -67,6 +68,31 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     )
     .option('--out <file>', 'write loss terms and grad.<parameter> tensors as safetensors')
     .action((o) => run(lossCommand(o)));
+
+  program
+    .command('posterior')
+    .description(
+      'one-step Meta Flow Map samples of p(x_0 | x_t) at a point; grid TV and energy distance to the exact posterior (Gaussian-mixture data)',
+    )
+    .requiredOption('--checkpoint <file>', 'an mfm checkpoint.safetensors written by train')
+    .requiredOption('--t <T>', 'the time of x_t, from 0 (data) to 1 (noise)')
+    .requiredOption('--at <X,Y>', 'the point x_t')
+    .option('--samples <n>', 'posterior samples', positiveInt(1_000_000), 4096)
+    .option('--out <file.csv>', 'write the samples as CSV (header x,y)')
+    .action((o) => run(posteriorCommand(o)));
+
+  program
+    .command('guide')
+    .description(
+      'reward-guided samples (Meta Flow Map estimators or DPS); sliced W2 and MMD to the exact tilted target (Gaussian-mixture data)',
+    )
+    .requiredOption('--checkpoint <file>', 'an mfm checkpoint.safetensors written by train')
+    .requiredOption('--reward <spec>', "'linear:A1,A2:Y:SIGMA': r(x) = log N(Y; A . x, SIGMA^2)")
+    .option('--estimator <name>', 'iwae | sne | dps', 'iwae')
+    .option('--mc <n>', 'Monte Carlo posterior samples N per point (iwae, sne)', positiveInt(4096), 8)
+    .option('--samples <n>', 'guided samples M', positiveInt(1_000_000), 4096)
+    .option('--out <file.csv>', 'write the samples as CSV (header x,y)')
+    .action((o) => run(guideCommand(o)));
 
   program
     .command('results')

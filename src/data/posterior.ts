@@ -152,3 +152,40 @@ export function samplePosterior(
 ): Float64Array {
   return sampleMixture(fullMixture(gmmPosterior(gmm, zx, zy, t)), n, seed, stream);
 }
+
+/**
+ * The exact value function V_t(z) = log E[exp r(x_0) | z_t = z] of a linear-Gaussian reward on an
+ * isotropic mixture: the posterior is a mixture of N(m_k, v_k I), and each component integrates the
+ * Gaussian likelihood in closed form, E_k[exp r] = N(y; a . m_k, sigma^2 + |a|^2 v_k).
+ */
+export function valueFunction(
+  gmm: GaussianMixture,
+  reward: LinearReward,
+  zx: number,
+  zy: number,
+  t: number,
+): number {
+  const post = gmmPosterior(gmm, zx, zy, t);
+  const { a, y, sigma } = reward;
+  const a2 = a[0] * a[0] + a[1] * a[1];
+  const terms = post.means.map(([mx, my], k) => {
+    const q = sigma * sigma + a2 * post.stds[k] ** 2;
+    const d = y - (a[0] * mx + a[1] * my);
+    return Math.log(post.weights[k]) - 0.5 * Math.log(2 * Math.PI * q) - (d * d) / (2 * q);
+  });
+  const m = Math.max(...terms);
+  return m + Math.log(terms.reduce((s, v) => s + Math.exp(v - m), 0));
+}
+
+/** grad_z V_t(z) by central differences of the closed form (float64, step 1e-5). */
+export function valueGradient(
+  gmm: GaussianMixture,
+  reward: LinearReward,
+  zx: number,
+  zy: number,
+  t: number,
+): [number, number] {
+  const h = 1e-5;
+  const v = (x: number, y: number) => valueFunction(gmm, reward, x, y, t);
+  return [(v(zx + h, zy) - v(zx - h, zy)) / (2 * h), (v(zx, zy + h) - v(zx, zy - h)) / (2 * h)];
+}

@@ -28,6 +28,7 @@ import {
   teacherVelocity,
 } from './sampleGraph.ts';
 import { ODE_T, ODE_X, odeStepGraph } from './odeProgram.ts';
+import { guideStepGraph, NotMetaFlowMapError, posteriorGraph, type Estimator } from './mfmPrograms.ts';
 import { diagonal } from '../methods/flow.ts';
 
 /** Solver steps of the teacher's drawn trajectories (an unrolled graph; its samples use every step). */
@@ -94,6 +95,8 @@ export class SamplingPrograms {
         k !== ODE_T &&
         !k.startsWith('analytic.') &&
         !k.startsWith('field.') &&
+        !k.startsWith('posterior.') &&
+        !k.startsWith('guide.') &&
         k !== 'paths.eye',
     );
   }
@@ -171,6 +174,23 @@ export class SamplingPrograms {
         feeds['paths.eye'] = eye;
       }
       return { outputs, feeds };
+    });
+  }
+
+  /** One-step posterior samples of a Meta Flow Map given (t, x_t) (mfmPrograms.ts). */
+  posteriorProgram(n: number): Program {
+    return this.get(`posterior|${n}|${this.ctx.useEma()}`, () => ({
+      outputs: { samples: posteriorGraph(this.ctx.method, this.ctx.config, n, this.ctx.useEma()) },
+    }));
+  }
+
+  /** One reward-guided Euler step for m points with `mc` posterior samples each (mfmPrograms.ts). */
+  guideProgram(m: number, mc: number, estimator: Estimator): Program {
+    return this.get(`guide|${m}|${mc}|${estimator}|${this.ctx.useEma()}`, () => {
+      const { method, config } = this.ctx;
+      const u = teacherVelocity(method, config, this.graphOpts());
+      if (!u) throw new NotMetaFlowMapError(method.id);
+      return { outputs: { next: guideStepGraph(method, config, u, m, mc, estimator, this.ctx.useEma()) } };
     });
   }
 

@@ -13,12 +13,13 @@ import {
   sampleMixture,
   samplePosterior,
   tiltedMixture,
+  valueGradient,
   InvalidRewardError,
   eightGaussians,
   type FullMixture,
 } from '../../src/data/index.ts';
 import { normalAt } from '../../src/engine/cpu/philox.ts';
-import { energyDistance } from '../../src/train/metrics/index.ts';
+import { energyDistance, slicedWasserstein2 } from '../../src/train/metrics/index.ts';
 
 function sampleMoments(x: Float64Array) {
   const n = x.length / 2;
@@ -115,6 +116,29 @@ describe('exact Meta Flow Maps targets on Gaussian mixtures', () => {
     expect([c.tau, c.yI, c.yx, c.cI, c.cx, c.cu]).toEqual(
       [0.4, 1, 0, 0, 0, 1].map((v) => expect.closeTo(v, 12)),
     );
+  });
+
+  it('the guided ODE with the exact value gradient (the sampler of the guide command) reaches the tilted target', () => {
+    const gmm = gmm3();
+    const target = sampleMixture(tiltedMixture(gmm, PAPER_REWARD), 512, 4);
+    const floor = slicedWasserstein2(sampleMixture(tiltedMixture(gmm, PAPER_REWARD), 512, 1), target);
+    const out = new Float64Array(1024);
+    const steps = 50;
+    for (let i = 0; i < 512; i++) {
+      let x = normalAt(1, 9, 0, 2 * i);
+      let y = normalAt(1, 9, 0, 2 * i + 1);
+      for (let k = 0; k < steps; k++) {
+        const t = 0.99 * (1 - k / steps);
+        const [ux, uy] = gmmVelocityAt(gmm, x, y, t);
+        const [gx, gy] = valueGradient(gmm, PAPER_REWARD, x, y, t);
+        const f = Math.min(t / (1 - t), 12.5);
+        x -= (0.99 / steps) * (ux - f * gx);
+        y -= (0.99 / steps) * (uy - f * gy);
+      }
+      out[2 * i] = x;
+      out[2 * i + 1] = y;
+    }
+    expect(slicedWasserstein2(out, target)).toBeLessThan(1.5 * floor);
   });
 
   it('the GLASS ODE with the exact teacher carries fresh noise to the exact posterior', () => {
