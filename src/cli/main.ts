@@ -16,6 +16,7 @@ import { lossCommand } from './commands/loss.ts';
 import { guideCommand, posteriorCommand } from './commands/mfm.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
+import { mfmResultsCommand } from './resultsMfm.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
@@ -111,10 +112,19 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--batch <n>', 'batch size', positiveInt(65536))
     .option('--steps <n>', 'training steps per method (student stage)', positiveInt())
     .option('--teacher-steps <n>', "a distillation method's teacher steps", positiveInt())
-    .action((o: { out: string; methods?: string[]; datasets?: string[] } & Partial<Budget>) => {
-      const { out, methods, datasets, ...budget } = o;
-      run(resultsCommand({ out, methods, datasets, budget }));
-    });
+    .option(
+      '--suite <name>',
+      "'methods' (default: every method's table, docs/results.md) or 'reward' (Meta Flow Maps: posterior and reward guidance, docs/results-mfm.md)",
+      'methods',
+    )
+    .action(
+      (o: { out: string; methods?: string[]; datasets?: string[]; suite: string } & Partial<Budget>) => {
+        const { out, methods, datasets, suite, ...budget } = o;
+        if (suite === 'reward') run(mfmResultsCommand({ out, budget }));
+        else if (suite === 'methods') run(resultsCommand({ out, methods, datasets, budget }));
+        else run(Promise.reject(new UsageError(`--suite must be 'methods' or 'reward'; got "${suite}".`)));
+      },
+    );
 
   program
     .command('list')
