@@ -66,6 +66,10 @@ fn sample(b: vec4u) -> vec2f {
       let mean = vec2f(0.5, 1.0 / (6.0 * PI));
       return theta * vec2f(cos(theta), sin(theta)) / 4.0 - mean + 0.1 * box_muller(u.z, u.w);
     }
+    case 7u: { // gmm3
+      let m = 3.0 * (f32(choose(b.x, 3u)) - 1.0);
+      return vec2f(m, m) + sqrt(0.5) * box_muller(u.y, u.z);
+    }
     default: { // pinwheel
       let n = box_muller(u.y, u.z);
       let f = vec2f(1.0 + 0.3 * n.x, 0.1 * n.y);

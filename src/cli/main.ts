@@ -1,5 +1,5 @@
 /**
- * The `flowmap-lab` command: train, eval, loss, list. The same engine as the playground, on WebGPU in
+ * The `flowmap-lab` command: train, eval, loss, posterior, guide, results, list. The same engine as the playground, on WebGPU in
  * Node. Bad arguments print what is wrong and exit with code 2; a failed run exits with 1.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -15,8 +15,10 @@ import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
 import { exportCommand } from './commands/export.ts';
 import { ExportUnsupportedError } from '../export/index.ts';
+import { guideCommand, posteriorCommand } from './commands/mfm.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
+import { mfmResultsCommand } from './resultsMfm.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
@@ -79,6 +81,31 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .action((o) => run(exportCommand(o)));
 
   program
+    .command('posterior')
+    .description(
+      'one-step Meta Flow Map samples of p(x_0 | x_t) at a point; grid TV and energy distance to the exact posterior (Gaussian-mixture data)',
+    )
+    .requiredOption('--checkpoint <file>', 'an mfm checkpoint.safetensors written by train')
+    .requiredOption('--t <T>', 'the time of x_t, from 0 (data) to 1 (noise)')
+    .requiredOption('--at <X,Y>', 'the point x_t')
+    .option('--samples <n>', 'posterior samples', positiveInt(1_000_000), 4096)
+    .option('--out <file.csv>', 'write the samples as CSV (header x,y)')
+    .action((o) => run(posteriorCommand(o)));
+
+  program
+    .command('guide')
+    .description(
+      'reward-guided samples (Meta Flow Map estimators or DPS); sliced W2 and MMD to the exact tilted target (Gaussian-mixture data)',
+    )
+    .requiredOption('--checkpoint <file>', 'an mfm checkpoint.safetensors written by train')
+    .requiredOption('--reward <spec>', "'linear:A1,A2:Y:SIGMA': r(x) = log N(Y; A . x, SIGMA^2)")
+    .option('--estimator <name>', 'iwae | sne | dps', 'iwae')
+    .option('--mc <n>', 'Monte Carlo posterior samples N per point (iwae, sne)', positiveInt(4096), 8)
+    .option('--samples <n>', 'guided samples M', positiveInt(1_000_000), 4096)
+    .option('--out <file.csv>', 'write the samples as CSV (header x,y)')
+    .action((o) => run(guideCommand(o)));
+
+  program
     .command('results')
     .description(
       'train every method on 8gaussians, moons and checkerboard at the stated budget and write docs/results.md',
@@ -95,10 +122,19 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--batch <n>', 'batch size', positiveInt(65536))
     .option('--steps <n>', 'training steps per method (student stage)', positiveInt())
     .option('--teacher-steps <n>', "a distillation method's teacher steps", positiveInt())
-    .action((o: { out: string; methods?: string[]; datasets?: string[] } & Partial<Budget>) => {
-      const { out, methods, datasets, ...budget } = o;
-      run(resultsCommand({ out, methods, datasets, budget }));
-    });
+    .option(
+      '--suite <name>',
+      "'methods' (default: every method's table, docs/results.md) or 'reward' (Meta Flow Maps: posterior and reward guidance, docs/results-mfm.md)",
+      'methods',
+    )
+    .action(
+      (o: { out: string; methods?: string[]; datasets?: string[]; suite: string } & Partial<Budget>) => {
+        const { out, methods, datasets, suite, ...budget } = o;
+        if (suite === 'reward') run(mfmResultsCommand({ out, budget }));
+        else if (suite === 'methods') run(resultsCommand({ out, methods, datasets, budget }));
+        else run(Promise.reject(new UsageError(`--suite must be 'methods' or 'reward'; got "${suite}".`)));
+      },
+    );
 
   program
     .command('list')

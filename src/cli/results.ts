@@ -218,6 +218,9 @@ export function resultsMarkdown(
     'Made by one command, `npx flowmap-lab results` (writes this page and the pictures in docs/results/).',
     `Adapter: ${adapter}. Whole table: ${minutes.toFixed(1)} minutes.`,
     '',
+    'Meta Flow Maps (posterior samples and reward guidance) have a page of their own, [results-mfm.md](results-mfm.md),',
+    'made by `npx flowmap-lab results --suite reward`.',
+    '',
     `Budget, the same for every method: MLP ${budget.depth} x ${budget.width} SiLU with raw time inputs, batch ${budget.batch}, Adam lr ${budget.lr}, ` +
       `${budget.steps} steps (a distillation method first trains its Flow Matching teacher for ${budget.teacherSteps} steps), EMA ${budget.ema} for sampling, ` +
       'seed 1, each recipe below. Metrics on ' +

@@ -81,6 +81,14 @@ export const DATASETS: readonly DatasetInfo[] = [
     box: 4.5,
     hasDensity: false,
   },
+  {
+    name: 'gmm3',
+    title: '3 Gaussians (MFM prior)',
+    description:
+      'Three equal Gaussians (cov 0.5 I) at (-3,-3), (0,0), (3,3): the Meta Flow Maps reward experiment; exact posterior known.',
+    box: 6.5,
+    hasDensity: true,
+  },
 ];
 
 /** The catalogue entry of a dataset, or UnknownDatasetError listing the valid names. */

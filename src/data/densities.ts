@@ -1,6 +1,6 @@
-/** Closed-form densities of the datasets that have one (8 gaussians, checkerboard). */
+/** Closed-form densities of the datasets that have one (the Gaussian mixtures, checkerboard). */
 import { UnknownDatasetError, isDatasetName } from '../engine/cpu/sampleData.ts';
-import { eightGaussians, gmmDensity } from './gmm.ts';
+import { datasetMixture, gmmDensity } from './gmm.ts';
 
 /** Checkerboard: 1/32 on the 8 dark squares (side 2) of the 4 x 4 board over [-4, 4]^2, 0 elsewhere. */
 export function checkerboardDensity(x: number, y: number): number {
@@ -13,10 +13,8 @@ export function checkerboardDensity(x: number, y: number): number {
 /** The density p(x, y) of `dataset` where it has a closed form, else undefined. */
 export function datasetDensity(dataset: string): ((x: number, y: number) => number) | undefined {
   if (!isDatasetName(dataset)) throw new UnknownDatasetError(dataset);
-  if (dataset === '8gaussians') {
-    const gmm = eightGaussians();
-    return (x, y) => gmmDensity(gmm, x, y);
-  }
+  const gmm = datasetMixture(dataset);
+  if (gmm) return (x, y) => gmmDensity(gmm, x, y);
   if (dataset === 'checkerboard') return checkerboardDensity;
   return undefined;
 }

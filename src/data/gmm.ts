@@ -6,6 +6,9 @@ import {
   EIGHT_GAUSSIANS_COUNT,
   EIGHT_GAUSSIANS_RADIUS,
   EIGHT_GAUSSIANS_STD,
+  GMM3_COUNT,
+  GMM3_SPACING,
+  GMM3_STD,
 } from '../engine/cpu/sampleData.ts';
 
 export interface GaussianMixture {
@@ -49,6 +52,26 @@ export function eightGaussians(): GaussianMixture {
     stds: new Array<number>(EIGHT_GAUSSIANS_COUNT).fill(EIGHT_GAUSSIANS_STD),
     weights: new Array<number>(EIGHT_GAUSSIANS_COUNT).fill(1 / EIGHT_GAUSSIANS_COUNT),
   };
+}
+
+/** The mixture that the 'gmm3' dataset samples from exactly (the Meta Flow Maps paper's prior). */
+export function gmm3(): GaussianMixture {
+  const means = Array.from({ length: GMM3_COUNT }, (_, k): [number, number] => {
+    const m = GMM3_SPACING * (k - 1);
+    return [m, m];
+  });
+  return {
+    means,
+    stds: new Array<number>(GMM3_COUNT).fill(GMM3_STD),
+    weights: new Array<number>(GMM3_COUNT).fill(1 / GMM3_COUNT),
+  };
+}
+
+/** The isotropic Gaussian mixture a dataset is, where it is one (8gaussians, gmm3), else null. */
+export function datasetMixture(dataset: string): GaussianMixture | null {
+  if (dataset === '8gaussians') return eightGaussians();
+  if (dataset === 'gmm3') return gmm3();
+  return null;
 }
 
 /** log sum_k exp(a_k), stable. */

@@ -3,3 +3,5 @@ export * from './catalogue.ts';
 export * from './gmm.ts';
 export * from './densities.ts';
 export * from './linearPath.ts';
+export * from './posterior.ts';
+export * from './glass.ts';

@@ -15,7 +15,7 @@ export class MissingTeacherError extends Error {
   constructor(method: string) {
     super(
       `method '${method}' distils a teacher but the loss context has none (ctx.teacher is null): bind the analytic ` +
-        "Gaussian-mixture velocity (teacher.source 'analytic', 8gaussians only) or the trained 'teacher' network",
+        "Gaussian-mixture velocity (teacher.source 'analytic', Gaussian-mixture datasets: 8gaussians, gmm3) or the trained 'teacher' network",
     );
   }
 }

@@ -10,6 +10,7 @@ import { dmd } from './dmd.ts';
 import { tmd } from './tmd.ts';
 import { freeflow } from './freeflow.ts';
 import { meanflow } from './meanflow.ts';
+import { mfm } from './mfm.ts';
 import { tvm } from './tvm.ts';
 
 export * from './method.ts';
@@ -21,6 +22,8 @@ export { flowmap, terminalDerivative } from './flowmap.ts';
 export { freeflow } from './freeflow.ts';
 export { dmd } from './dmd.ts';
 export { tmd } from './tmd.ts';
+export { mfm, mfmLoss, posteriorJump, condition, MARGINAL_CONDITION } from './mfm.ts';
+export { glassVelocity, GLASS_DEN_EPS } from './glass.ts';
 export { diagonal, flowMap, interpolate, odePath, flowMapPath, uniformGrid } from './flow.ts';
 export { normalCdf, normalQuantile, tvmTimes, logitNormalTimes, uniformTimes } from './times.ts';
 
@@ -33,6 +36,7 @@ export const METHODS: readonly Method[] = [
   freeflow,
   dmd,
   tmd,
+  mfm,
 ] as unknown as readonly Method[];
 
 export function methodById(id: string): Method {

@@ -33,6 +33,12 @@ export interface NetworkDecl {
   condDim?: number;
   /** Hidden layers, overriding the config's `net.depth` (TMD's light 2-layer head). */
   depth?: number;
+  /**
+   * A conditional network's conditioning under which it is a plain flow map F(x, t, s) (Meta Flow Maps:
+   * (t, x_t) = (1, 0), where the posterior is the prior). Samplers and the field view bind it so; a
+   * conditional network without one cannot be sampled unconditionally.
+   */
+  sampleCondition?: readonly number[];
   /** Initial weights: fresh (seeded init) or a copy of another network at the start of the stage that first trains it. */
   init: 'fresh' | { copyOf: string };
   /**

@@ -23,7 +23,7 @@ import {
   sum,
   type Tensor,
 } from '../autodiff/index.ts';
-import { eightGaussians, type GaussianMixture } from '../data/index.ts';
+import { datasetMixture, type GaussianMixture } from '../data/index.ts';
 import { TeacherUnavailableError } from './errors.ts';
 
 export const ANALYTIC_PREFIX = 'analytic.';
@@ -35,16 +35,13 @@ export interface AnalyticTeacher {
   feeds: Record<string, Float64Array>;
 }
 
-/** The mixture a dataset is, when it is one (only '8gaussians' among the toy datasets). */
-export function datasetMixture(dataset: string): GaussianMixture | null {
-  return dataset === '8gaussians' ? eightGaussians() : null;
-}
+export { datasetMixture };
 
 export function analyticTeacherFor(dataset: string): AnalyticTeacher {
   const gmm = datasetMixture(dataset);
   if (!gmm) {
     throw new TeacherUnavailableError(
-      `The analytic teacher exists only for Gaussian-mixture data (8gaussians); '${dataset}' has no closed-form velocity. ` +
+      `The analytic teacher exists only for Gaussian-mixture data (8gaussians, gmm3); '${dataset}' has no closed-form velocity. ` +
         'Set teacher.source to "train" to train a Flow Matching teacher first.',
     );
   }

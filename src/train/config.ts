@@ -16,10 +16,11 @@ export const DATASETS = [
   'rings',
   'swissroll',
   'pinwheel',
+  'gmm3',
 ] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
-export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd'] as const;
+export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd', 'mfm'] as const;
 export type MethodId = (typeof METHOD_IDS)[number];
 
 export const ACTIVATIONS = ['silu', 'gelu', 'tanh', 'relu'] as const;

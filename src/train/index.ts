@@ -1,5 +1,12 @@
 /** The training runtime: sessions (stages, read-back, divergence, evaluation), metrics and checkpoints. */
-export { createSession, FlowSession, type SessionOptions, type Evaluation } from './trainSession.ts';
+export {
+  createSession,
+  FlowSession,
+  type SessionOptions,
+  type Evaluation,
+  type GuideReward,
+} from './trainSession.ts';
+export { ESTIMATORS, NotMetaFlowMapError, type Estimator } from './mfmPrograms.ts';
 export type { TrainingSession, StepSummary, QualityReport, PointSet, StageName } from './session.ts';
 export { drive, type DriveOptions } from './drive.ts';
 export { DivergedError, StageError, TeacherUnavailableError } from './errors.ts';

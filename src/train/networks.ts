@@ -4,7 +4,7 @@
  * Graph input names are `<network>.<torch name>` (e.g. `student.layers.0.weight`); the trainer's EMA
  * of the sampling network is `ema.<network>.<torch name>`.
  */
-import type { Tensor } from '../autodiff/index.ts';
+import { broadcastTo, constant, concat, type Tensor } from '../autodiff/index.ts';
 import type { ConditionalFlowMapFn, FlowMapFn, Method, NetworkDecl } from '../methods/method.ts';
 import {
   flowNet,
@@ -39,6 +39,32 @@ export function bindFlowMap(params: ParamTensors, opts: FlowNetOptions): FlowMap
 
 export function bindConditional(params: ParamTensors, opts: FlowNetOptions): ConditionalFlowMapFn {
   return (x: Tensor, t: Tensor, s: Tensor, c: Tensor) => flowNet(params, x, t, s, opts, [c]);
+}
+
+export class UnconditionalSamplingError extends Error {
+  override name = 'UnconditionalSamplingError';
+}
+
+/**
+ * A network as a plain flow map F(x, t, s) for samplers and the field view: a conditional network is
+ * bound at its declared `sampleCondition` (a constant row broadcast over the batch).
+ */
+export function bindForSampling(decl: NetworkDecl, params: ParamTensors, opts: FlowNetOptions): FlowMapFn {
+  if (decl.kind !== 'conditionalFlowMap') return bindFlowMap(params, opts);
+  const cond = decl.sampleCondition;
+  if (!cond || cond.length !== (decl.condDim ?? 0))
+    throw new UnconditionalSamplingError(
+      `network '${decl.description}' is conditional and declares no sampleCondition of length ${decl.condDim}: give one to sample it unconditionally`,
+    );
+  const net = bindConditional(params, opts);
+  return (x, t, s) => {
+    const n = x.shape[0];
+    const c = concat(
+      cond.map((v) => broadcastTo(constant(v), [n, 1])),
+      1,
+    );
+    return net(x, t, s, c);
+  };
 }
 
 export interface NetworkSet {

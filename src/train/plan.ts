@@ -1,7 +1,7 @@
 /**
  * Which stages an experiment runs, for how many steps, and how each binds the teacher.
  * A distillation method's teacher is trained first (teacher.source 'train'), or is the exact
- * Gaussian-mixture velocity ('analytic', 8gaussians only), or comes from a checkpoint; in the last two
+ * Gaussian-mixture velocity ('analytic', every isotropic Gaussian-mixture dataset: 8gaussians, gmm3), or comes from a checkpoint; in the last two
  * cases the teacher stage is skipped.
  */
 import type { Method, Stage } from '../methods/method.ts';
@@ -37,7 +37,7 @@ export function teacherKind(
   if (config.teacher.source === 'analytic') {
     if (!datasetMixture(config.dataset)) {
       throw new TeacherUnavailableError(
-        `teacher.source 'analytic' needs Gaussian-mixture data (8gaussians), not '${config.dataset}': ` +
+        `teacher.source 'analytic' needs Gaussian-mixture data (8gaussians or gmm3), not '${config.dataset}': ` +
           "set teacher.source to 'train' (a Flow Matching teacher is trained first) or load one with a checkpoint.",
       );
     }

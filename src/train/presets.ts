@@ -237,6 +237,48 @@ export const METHOD_PRESETS: readonly MethodPreset[] = [
       params: { outerSteps: 2, innerSteps: 2, pretrainSteps: 2000 },
     },
   },
+  {
+    id: 'mfm-gmm3',
+    method: 'mfm',
+    title: "Meta Flow Maps on the paper's 3-Gaussian prior, exact teacher",
+    source:
+      'Meta Flow Maps (2601.14430), official esd_teacher loss: diagonal on the GLASS velocity (p = 0.5), eulerian ' +
+      'consistency (p = 1), c = 0.01, t = 1 - U^2 with 10 % at t = 1; the analytic teacher of gmm3.',
+    config: {
+      method: 'mfm',
+      dataset: 'gmm3',
+      net: SMALL_NET,
+      train: SMALL_TRAIN,
+      teacher: { source: 'analytic' },
+    },
+  },
+  {
+    id: 'mfm-8gaussians',
+    method: 'mfm',
+    title: 'Meta Flow Maps on 8 gaussians, exact teacher',
+    source:
+      'The same official loss on 8 gaussians: one-step posterior samples for any (t, x_t), checked exactly.',
+    config: {
+      method: 'mfm',
+      dataset: '8gaussians',
+      net: SMALL_NET,
+      train: SMALL_TRAIN,
+      teacher: { source: 'analytic' },
+    },
+  },
+  {
+    id: 'mfm-trained-teacher',
+    method: 'mfm',
+    title: 'Meta Flow Maps from a trained Flow Matching teacher',
+    source: 'GLASS targets from a Flow Matching teacher trained first (its own stage), on gmm3.',
+    config: {
+      method: 'mfm',
+      dataset: 'gmm3',
+      net: SMALL_NET,
+      train: SMALL_TRAIN,
+      teacher: { source: 'train', steps: 8000 },
+    },
+  },
 ];
 
 export class UnknownPresetError extends Error {

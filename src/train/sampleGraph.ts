@@ -11,7 +11,15 @@ import type { ConditionalFlowMapFn, FlowMapFn, Method, VelocityFn } from '../met
 import { resolveParams } from '../methods/index.ts';
 import { paramInputs } from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
-import { bindConditional, bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
+import {
+  bindConditional,
+  bindForSampling,
+  bindFlowMap,
+  emaPrefix,
+  netOptions,
+  netPrefix,
+  networkSpec,
+} from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 
 export const NOISE_INPUT = 'sample.noise';
@@ -73,7 +81,7 @@ export function modelSampleGraph(
   const r = method.sample(
     {
       params: resolvedParams(method, config),
-      net: bindFlowMap(params, netOptions(config)),
+      net: bindForSampling(method.networks[name], params, netOptions(config)),
       teacher: teacherVelocity(method, config, opts),
       nets,
       condNets,
@@ -102,7 +110,7 @@ export function teacherSampleGraph(
       networkSpec(method.networks[name], config),
       opts.useEma ? emaPrefix(name) : netPrefix(name),
     );
-    u = diagonal(bindFlowMap(params, netOptions(config)));
+    u = diagonal(bindForSampling(method.networks[name], params, netOptions(config)));
   }
   const r = odeSample(u, input(NOISE_INPUT, [n, 2]), config.teacher.solverSteps, config.teacher.solver);
   return { samples: r.samples, trajectory: r.trajectory, nfe: r.nfe };

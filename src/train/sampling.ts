@@ -17,7 +17,7 @@ import {
 import type { Runtime } from '../engine/runtime.ts';
 import type { Method, VelocityFn } from '../methods/method.ts';
 import type { ExperimentConfig } from './config.ts';
-import { bindFlowMap, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
+import { bindForSampling, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { compileProgram, copyTensors } from './programs.ts';
 import {
@@ -28,6 +28,7 @@ import {
   teacherVelocity,
 } from './sampleGraph.ts';
 import { ODE_T, ODE_X, odeStepGraph } from './odeProgram.ts';
+import { guideStepGraph, NotMetaFlowMapError, posteriorGraph, type Estimator } from './mfmPrograms.ts';
 import { diagonal } from '../methods/flow.ts';
 
 /** Solver steps of the teacher's drawn trajectories (an unrolled graph; its samples use every step). */
@@ -39,7 +40,7 @@ function modelVelocity(method: Method, config: ExperimentConfig, ema: boolean): 
     networkSpec(method.networks[name], config),
     ema ? emaPrefix(name) : netPrefix(name),
   );
-  return diagonal(bindFlowMap(params, netOptions(config)));
+  return diagonal(bindForSampling(method.networks[name], params, netOptions(config)));
 }
 import { paramInputs } from '../nn/index.ts';
 
@@ -94,6 +95,8 @@ export class SamplingPrograms {
         k !== ODE_T &&
         !k.startsWith('analytic.') &&
         !k.startsWith('field.') &&
+        !k.startsWith('posterior.') &&
+        !k.startsWith('guide.') &&
         k !== 'paths.eye',
     );
   }
@@ -174,6 +177,23 @@ export class SamplingPrograms {
     });
   }
 
+  /** One-step posterior samples of a Meta Flow Map given (t, x_t) (mfmPrograms.ts). */
+  posteriorProgram(n: number): Program {
+    return this.get(`posterior|${n}|${this.ctx.useEma()}`, () => ({
+      outputs: { samples: posteriorGraph(this.ctx.method, this.ctx.config, n, this.ctx.useEma()) },
+    }));
+  }
+
+  /** One reward-guided Euler step for m points with `mc` posterior samples each (mfmPrograms.ts). */
+  guideProgram(m: number, mc: number, estimator: Estimator): Program {
+    return this.get(`guide|${m}|${mc}|${estimator}|${this.ctx.useEma()}`, () => {
+      const { method, config } = this.ctx;
+      const u = teacherVelocity(method, config, this.graphOpts());
+      if (!u) throw new NotMetaFlowMapError(method.id);
+      return { outputs: { next: guideStepGraph(method, config, u, m, mc, estimator, this.ctx.useEma()) } };
+    });
+  }
+
   dataProgram(n: number): Program {
     return this.get(`data|${n}`, () => ({
       outputs: { data: sampleData(this.ctx.config.dataset, n, DISPLAY_DATA_STREAM) },
@@ -188,7 +208,7 @@ export class SamplingPrograms {
         networkSpec(method.networks[name], config),
         this.ctx.useEma() ? emaPrefix(name) : netPrefix(name),
       );
-      const F = bindFlowMap(params, netOptions(config))(
+      const F = bindForSampling(method.networks[name], params, netOptions(config))(
         input('field.x', [points, 2]),
         input('field.t', [points, 1]),
         input('field.s', [points, 1]),

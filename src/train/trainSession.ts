@@ -19,6 +19,24 @@ import { DEFAULT_NFES, evalSeed, scoreSets, type ScoredSet } from './quality.ts'
 import { readPoints } from './readPoints.ts';
 import { resolvedParams } from './sampleGraph.ts';
 import { SamplingPrograms, type SampleKind } from './sampling.ts';
+import {
+  GUIDE_NOISE,
+  GUIDE_REWARD,
+  GUIDE_T_START,
+  GUIDE_TIME,
+  GUIDE_X,
+  POSTERIOR_COND,
+  POSTERIOR_NOISE,
+  type Estimator,
+} from './mfmPrograms.ts';
+import { samplingNoise } from './sampleGraph.ts';
+
+/** r(x) = log N(y; a . x, sigma^2) (src/data/posterior.ts LinearReward). */
+export interface GuideReward {
+  a: readonly [number, number];
+  y: number;
+  sigma: number;
+}
 import type { PointSet, QualityReport, StageName, StepSummary, TrainingSession } from './session.ts';
 import { ACC, buildStageGraph, type StageGraph } from './stageGraph.ts';
 import { initialStateValues, networkValueNames, startOfStage } from './state.ts';
@@ -310,6 +328,36 @@ export class FlowSession implements TrainingSession {
     const out = await p.step.read(p.result);
     this.sampling.setNoise(p, n, 0); // the displayed picture keeps its fixed noise
     return out;
+  }
+
+  /** n one-step Meta Flow Map samples of p(x_0 | x_t = at) from the noise of evaluation `round`, read back. */
+  async posterior(t: number, at: readonly [number, number], n: number, round = 0): Promise<Float32Array> {
+    if (this.transition) await this.transition;
+    const p = this.sampling.posteriorProgram(n);
+    p.step.write(POSTERIOR_NOISE, samplingNoise(this.config.seed + 17, round, n));
+    p.step.write(POSTERIOR_COND, [t, at[0], at[1]]);
+    this.sampling.run(p, this.program);
+    return p.step.read('samples');
+  }
+
+  /**
+   * m reward-guided samples for r(x) = log N(y; a . x, sigma^2): `steps` Euler steps of the guided ODE
+   * from t = GUIDE_T_START with the drift of `estimator` (mfmPrograms.ts), `mc` posterior samples per point.
+   */
+  async guide(reward: GuideReward, estimator: Estimator, mc: number, m: number, steps: number, round = 0) {
+    if (this.transition) await this.transition;
+    const p = this.sampling.guideProgram(m, estimator === 'dps' ? 1 : mc, estimator);
+    let x = samplingNoise(this.config.seed + 29, round, m);
+    p.step.write(GUIDE_REWARD, [reward.a[0], reward.a[1], reward.y, reward.sigma ** 2]);
+    const k = estimator === 'dps' ? 0 : m * mc;
+    for (let i = 0; i < steps; i++) {
+      p.step.write(GUIDE_X, x);
+      p.step.write(GUIDE_TIME, [GUIDE_T_START * (1 - i / steps), -GUIDE_T_START / steps]);
+      if (k > 0) p.step.write(GUIDE_NOISE, samplingNoise(this.config.seed + 31 + i, round, k));
+      this.sampling.run(p, this.program);
+      x = await p.step.read('next');
+    }
+    return x;
   }
 
   /** Every NFE and the teacher, from fresh noise, scored against fresh data with the floor. */

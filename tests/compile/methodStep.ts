@@ -11,7 +11,13 @@ import {
   resolveMethodParams,
   type OptimizerGroup,
 } from '../../src/methods/index.ts';
-import { eightGaussiansTeacher, lossContext, methodTestNets } from '../methods/helpers.ts';
+import {
+  boundNets,
+  eightGaussiansTeacher,
+  lossContext,
+  methodNets,
+  type TestNet,
+} from '../methods/helpers.ts';
 
 export interface MethodStep {
   outputs: Record<string, Tensor>;
@@ -28,7 +34,7 @@ export function methodStep(
 ): MethodStep {
   const method = methodById(id);
   const params = { ...defaultParams(method), ...resolveMethodParams({ method: id, params: raw }) };
-  const { all: nets, nets: fns, condNets } = methodTestNets(method.networks, (k) => 200 + k, width, depth);
+  const nets: Record<string, TestNet> = methodNets(method, 200, width, depth);
   const feeds: Record<string, Float64Array> = {};
   for (const n of Object.values(nets))
     for (const [k, v] of Object.entries(n.feeds)) feeds[k] = Float64Array.from(Float32Array.from(v));
@@ -41,8 +47,7 @@ export function methodStep(
     const ctx = lossContext({
       params,
       batch,
-      nets: fns,
-      condNets,
+      ...boundNets(method, nets),
       teacher: method.needsTeacher(params) && stage.name !== 'teacher' ? eightGaussiansTeacher : null,
       data: (stage.usesData ?? method.usesData) ? '8gaussians' : null,
       firstStream: 1 + 100 * g,

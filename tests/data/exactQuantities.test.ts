@@ -30,6 +30,7 @@ describe('catalogue and densities', () => {
     expect(DATASETS.map((d) => d.name).sort()).toEqual([
       '8gaussians',
       'checkerboard',
+      'gmm3',
       'moons',
       'pinwheel',
       'rings',

@@ -24,8 +24,8 @@ function moments(x: Float64Array) {
 }
 
 describe('CPU dataset sampler', () => {
-  it('has distinct ids 0..6 and rejects unknown names with the valid list', () => {
-    expect(Object.values(DATASET_IDS).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  it('has distinct ids 0..7 and rejects unknown names with the valid list', () => {
+    expect(Object.values(DATASET_IDS).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(() => sampleDataCpu('circles', 4, 0, 0, 0)).toThrow(UnknownDatasetError);
     expect(() => datasetId('circles')).toThrow(/checkerboard/);
   });
@@ -52,8 +52,9 @@ describe('CPU dataset sampler', () => {
       expect(other).not.toEqual(a);
   });
 
-  it('every dataset is centred, unit-ish in scale and inside about [-4.5, 4.5]^2', () => {
+  it('every dataset is centred, unit-ish in scale and inside about [-4.5, 4.5]^2 (gmm3, the MFM prior, wider)', () => {
     for (const d of DATASET_NAMES) {
+      if (d === 'gmm3') continue;
       const x = sampleDataCpu(d, 8192, 3, 0, 0);
       const { mean, std } = moments(x);
       for (const j of [0, 1]) {
@@ -63,6 +64,20 @@ describe('CPU dataset sampler', () => {
       }
       for (const v of x) expect(Math.abs(v), d).toBeLessThan(4.8);
     }
+  });
+
+  it('gmm3 has the MFM prior: components (-3,-3), (0,0), (3,3), covariance 0.5 I, equal weights', () => {
+    const x = sampleDataCpu('gmm3', 30000, 3, 0, 0);
+    const counts = [0, 0, 0];
+    const sq = [0, 0, 0];
+    for (let i = 0; i < 30000; i++) {
+      // the nearest of the three means along the diagonal
+      const kk = Math.min(2, Math.max(0, Math.round((x[2 * i] + x[2 * i + 1]) / 6) + 1));
+      counts[kk]++;
+      sq[kk] += (x[2 * i] - 3 * (kk - 1)) ** 2;
+    }
+    for (const c of counts) expect(Math.abs(c - 10000)).toBeLessThan(300);
+    for (let k = 0; k < 3; k++) expect(sq[k] / counts[k]).toBeCloseTo(0.5, 1);
   });
 
   it('checkerboard lies on the dark squares only, each square equally likely', () => {

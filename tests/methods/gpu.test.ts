@@ -33,6 +33,7 @@ const CASES: [string, Record<string, unknown>, string?][] = [
   ['tmd', {}, 'pretrain'],
   ['tmd', { headJvp: 'finiteDifference' }, 'pretrain'],
   ['tmd', { outerSteps: 2, innerSteps: 1, fakeUpdates: 1 }],
+  ['mfm', {}], // the other consistency forms are checked on the float64 executor (methods.test.ts); each GPU case costs ~30 s of compiles
 ];
 
 describe('method losses and gradients on the GPU equal the float64 executor', () => {

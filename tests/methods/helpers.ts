@@ -5,6 +5,9 @@
  */
 import {
   add,
+  broadcastTo,
+  concat,
+  constant,
   div,
   evalCpu,
   input,
@@ -21,7 +24,7 @@ import {
   streamCounter,
   type ConditionalFlowMapFn,
   type FlowMapFn,
-  type NetworkDecl,
+  type Method,
   type LossContext,
   type VelocityFn,
 } from '../../src/methods/method.ts';
@@ -47,75 +50,24 @@ export const scalar = (t: Tensor, feeds: Record<string, Float64Array> = {}): num
 /** A small seeded flow network F(x, t, s) with its parameter inputs and values. */
 export interface TestNet {
   fn: FlowMapFn;
+  /** The same network with its conditioning inputs (condDim > 0). */
+  cond: ConditionalFlowMapFn;
   spec: ParamSpec[];
   params: Tensor[];
   feeds: Record<string, Float64Array>;
 }
 
-export function testNet(prefix: string, seed: number, width = 16, depth = 2): TestNet {
-  const spec = flowNetSpec({ timeFeatures: 'raw' }, { width, depth, act: 'silu' });
-  const inputs = paramInputs(spec, prefix);
-  const opts = { timeFeatures: 'raw' as const, act: 'silu' as const };
-  return {
-    fn: (x, t, s) => flowNet(inputs, x, t, s, opts),
-    spec,
-    params: paramList(spec, inputs),
-    feeds: prefixed(initParams(spec, seed), prefix),
-  };
-}
-
-/** A small seeded conditional flow network F(x, t, s; c), c [B, condDim] (TMD's head). */
-export interface TestCondNet {
-  fn: ConditionalFlowMapFn;
-  spec: ParamSpec[];
-  params: Tensor[];
-  feeds: Record<string, Float64Array>;
-}
-
-export function testCondNet(
-  prefix: string,
-  seed: number,
-  condDim: number,
-  width = 16,
-  depth = 2,
-): TestCondNet {
+export function testNet(prefix: string, seed: number, width = 16, depth = 2, condDim = 0): TestNet {
   const spec = flowNetSpec({ timeFeatures: 'raw' }, { width, depth, act: 'silu' }, condDim);
   const inputs = paramInputs(spec, prefix);
   const opts = { timeFeatures: 'raw' as const, act: 'silu' as const };
   return {
-    fn: (x, t, s, c) => flowNet(inputs, x, t, s, opts, [c]),
+    fn: (x, t, s) => flowNet(inputs, x, t, s, opts),
+    cond: (x, t, s, c) => flowNet(inputs, x, t, s, opts, [c]),
     spec,
     params: paramList(spec, inputs),
     feeds: prefixed(initParams(spec, seed), prefix),
   };
-}
-
-/** Test networks for every network a method declares: flow maps, and conditional ones with their condDim. */
-export function methodTestNets(
-  networks: Record<string, NetworkDecl>,
-  seed: (k: number) => number,
-  width = 16,
-  depth = 2,
-): {
-  all: Record<string, TestNet | TestCondNet>;
-  nets: Record<string, FlowMapFn>;
-  condNets: Record<string, ConditionalFlowMapFn>;
-} {
-  const all: Record<string, TestNet | TestCondNet> = {};
-  const nets: Record<string, FlowMapFn> = {};
-  const condNets: Record<string, ConditionalFlowMapFn> = {};
-  Object.entries(networks).forEach(([name, decl], k) => {
-    if (decl.kind === 'conditionalFlowMap') {
-      const c = testCondNet(`${name}.`, seed(k), decl.condDim ?? 0, width, decl.depth ?? depth);
-      all[name] = c;
-      condNets[name] = c.fn;
-    } else {
-      const n = testNet(`${name}.`, seed(k), width, depth);
-      all[name] = n;
-      nets[name] = n.fn;
-    }
-  });
-  return { all, nets, condNets };
 }
 
 export interface ContextOptions<P> {
@@ -226,3 +178,38 @@ export function finiteDifference(
 
 /** The analytic teacher of the 8-gaussians dataset: its exact velocity as a graph (src/nn/gmmVelocity.ts). */
 export const eightGaussiansTeacher: VelocityFn = (z, t) => gmmVelocityGraph(eightGaussians(), z, t);
+
+/** Seeded test networks for every network a method declares (conditional ones with their condDim). */
+export function methodNets(method: Method, seed: number, width = 16, depth = 2): Record<string, TestNet> {
+  const nets: Record<string, TestNet> = {};
+  Object.entries(method.networks).forEach(([name, d], k) => {
+    const cond = d.kind === 'conditionalFlowMap' ? (d.condDim ?? 0) : 0;
+    nets[name] = testNet(`${name}.`, seed + k, width, d.depth ?? depth, cond);
+  });
+  return nets;
+}
+
+/** The nets and condNets records of a loss context over test networks. */
+export function boundNets(method: Method, nets: Record<string, TestNet>) {
+  const plain: Record<string, FlowMapFn> = {};
+  const cond: Record<string, ConditionalFlowMapFn> = {};
+  for (const [name, n] of Object.entries(nets)) {
+    if (method.networks[name]?.kind === 'conditionalFlowMap') cond[name] = n.cond;
+    else plain[name] = n.fn;
+  }
+  return { nets: plain, condNets: cond };
+}
+
+/** A conditional network at a fixed conditioning row, as a plain F(x, t, s) (as the trainer's samplers bind it). */
+export const marginalOf =
+  (net: ConditionalFlowMapFn, values: readonly number[], n: number): FlowMapFn =>
+  (x, t, s) =>
+    net(
+      x,
+      t,
+      s,
+      concat(
+        values.map((v) => broadcastTo(constant(v), [n, 1])),
+        1,
+      ),
+    );

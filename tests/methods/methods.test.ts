@@ -10,7 +10,7 @@ import {
   type Method,
   type OptimizerGroup,
 } from '../../src/methods/index.ts';
-import { lossContext, methodTestNets, run, testNet } from './helpers.ts';
+import { boundNets, lossContext, marginalOf, methodNets, run, testNet, type TestNet } from './helpers.ts';
 import { eightGaussiansTeacher } from './helpers.ts';
 
 /** Every variant worth building: the defaults plus the options that change the graph. */
@@ -32,6 +32,7 @@ const VARIANTS: Record<string, Record<string, unknown>[]> = {
   ],
   dmd: [{}, { variant: 'dmd', steps: 2 }, { variant: 'vsd', steps: 4, timeShift: 2 }],
   tmd: [{}, { headJvp: 'finiteDifference', outerSteps: 2, innerSteps: 1 }, { matching: 'vsd', timeShift: 3 }],
+  mfm: [{}, { tangentVelocity: 'model' }, { consistency: 'lagrangian' }, { consistency: 'semigroup' }],
 };
 
 function groupsOf(m: Method) {
@@ -49,15 +50,14 @@ describe('every method builds a loss graph with finite loss and non-zero gradien
         resolveMethodParams({ method: method.id, params: raw as Record<string, number> }),
       );
       it(`${method.id} ${JSON.stringify(raw)}`, () => {
-        const { all: nets, nets: fns, condNets } = methodTestNets(method.networks, (k) => 100 + k);
+        const nets: Record<string, TestNet> = methodNets(method, 100);
         const feeds = Object.assign({}, ...Object.values(nets).map((n) => n.feeds));
         for (const { stage, group } of groupsOf(method)) {
           if ((group.updatesPerStep?.(params) ?? 1) === 0) continue;
           const ctx = lossContext({
             params,
             batch: 24,
-            nets: fns,
-            condNets,
+            ...boundNets(method, nets),
             teacher: stage.name === 'teacher' || !method.needsTeacher(params) ? null : eightGaussiansTeacher,
             data: (stage.usesData ?? method.usesData) ? '8gaussians' : null,
           });
@@ -93,9 +93,13 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
   const feeds = { noise: Float64Array.from({ length: 2 * N }, (_, i) => Math.sin(i)) };
   for (const method of METHODS) {
     it(method.id, () => {
-      const net = testNet('net.', 3);
-      const bound = methodTestNets(method.networks, (k) => 3 + k);
-      const allFeeds = Object.assign({}, net.feeds, ...Object.values(bound.all).map((n) => n.feeds));
+      const decl = method.networks[method.sampleNetwork];
+      const cond = decl.kind === 'conditionalFlowMap' ? decl.sampleCondition! : [];
+      const raw = testNet('net.', 3, 16, 2, cond.length);
+      const net = cond.length ? { ...raw, fn: marginalOf(raw.cond, cond, N) } : raw;
+      const others = methodNets(method, 3);
+      const bound = boundNets(method, others);
+      const allFeeds = Object.assign({}, net.feeds, ...Object.values(others).map((n) => n.feeds));
       for (const steps of [1, 2, 4]) {
         for (const solver of ['euler', 'midpoint', 'heun'] as const) {
           const ctx = { params: defaultParams(method), net: net.fn, teacher: null, ...bound };
@@ -121,7 +125,16 @@ describe('samplers: shapes of samples and trajectories, NFE', () => {
 
 describe('registry and hyperparameters', () => {
   it('lists the methods with arXiv ids, objectives and official defaults', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd']);
+    expect(METHODS.map((m) => m.id)).toEqual([
+      'fm',
+      'flowmap',
+      'meanflow',
+      'tvm',
+      'freeflow',
+      'dmd',
+      'tmd',
+      'mfm',
+    ]);
     for (const m of METHODS) {
       expect(m.paper).toMatch(/^\d{4}\.\d{5}$/);
       expect(m.objective.length).toBeGreaterThan(10);

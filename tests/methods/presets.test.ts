@@ -20,7 +20,7 @@ describe('method presets', () => {
       expect(Object.keys(c.params).sort()).toEqual(schemaKeys);
       expect(p.source.length).toBeGreaterThan(20);
     }
-    for (const m of ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd'])
+    for (const m of ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd', 'mfm'])
       expect(
         METHOD_PRESETS.some((p) => p.method === m),
         m,

@@ -13,10 +13,11 @@ import {
 import { resolveExperiment } from '../../src/train/config.ts';
 import { planStages } from '../../src/train/plan.ts';
 import { initialStateValues, startOfStage } from '../../src/train/state.ts';
-import { eightGaussiansTeacher, lossContext, maxAbsDiff, methodTestNets, run } from './helpers.ts';
+import { boundNets, eightGaussiansTeacher, lossContext, maxAbsDiff, methodNets, run } from './helpers.ts';
 
 const B = 16;
-const bound = methodTestNets(tmd.networks, (k) => 60 + k);
+const all = methodNets(tmd, 60);
+const bound = { all, ...boundNets(tmd, all) };
 const feeds = Object.assign({}, ...Object.values(bound.all).map((n) => n.feeds));
 const norm = (a: Float64Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
 

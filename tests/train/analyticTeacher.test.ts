@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evalCpu, grad, input, sum, mul } from '../../src/autodiff/index.ts';
-import { eightGaussians, gmmVelocity } from '../../src/data/index.ts';
+import { eightGaussians, gmm3, gmmVelocity } from '../../src/data/index.ts';
 import { analyticTeacher, analyticTeacherFor } from '../../src/train/analyticTeacher.ts';
 import { TeacherUnavailableError } from '../../src/train/errors.ts';
 
@@ -35,6 +35,13 @@ describe('analytic teacher graph', () => {
       m[i] -= h;
       expect(g[i]).toBeCloseTo((f(p) - f(m)) / (2 * h), 5);
     }
+  });
+
+  it('exists for every isotropic Gaussian-mixture dataset (gmm3 too) with its exact velocity', () => {
+    const g3 = analyticTeacherFor('gmm3');
+    const [got] = evalCpu([g3.velocity(z, t)], { ...g3.feeds, z: zv, t: tv }, { seed: 0, step: 0 });
+    const want = gmmVelocity(gmm3(), zv, tv);
+    for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 9);
   });
 
   it('refuses datasets without a closed form, saying to train a teacher', () => {

@@ -25,6 +25,9 @@
  *                noise <- (u2, u3)
  *   pinwheel     5 arms; radial f0 = 1 + 0.3 n1, tangential f1 = 0.1 n2, rotated by
  *                2 pi k / 5 + 0.25 exp(f0), scaled by 2.     k <- u0; normals <- (u1, u2)
+ *   gmm3         the Meta Flow Maps paper's prior: three equal components N(mu_k, 0.5 I) at (-3, -3), (0, 0),
+ *                (3, 3) (per-coordinate std 2.55, so it reaches about +-6: the one wider dataset).
+ *                                                                  k <- u0; normals <- (u1, u2)
  */
 import { bitsToUniform, philox4x32_10 } from './philox.ts';
 
@@ -37,6 +40,7 @@ export const DATASET_IDS = {
   rings: 4,
   swissroll: 5,
   pinwheel: 6,
+  gmm3: 7,
 } as const;
 
 export type DatasetName = keyof typeof DATASET_IDS;
@@ -54,6 +58,10 @@ export const SWISSROLL_NOISE = 0.1;
 /** Exact mean of theta (cos theta, sin theta) / 4 over theta ~ U(1.5 pi, 4.5 pi), subtracted to centre the roll. */
 export const SWISSROLL_MEAN = [0.5, 1 / (6 * Math.PI)] as const;
 export const PINWHEEL_ARMS = 5;
+/** gmm3: component k (0..2) has mean (GMM3_SPACING (k - 1), GMM3_SPACING (k - 1)) and std GMM3_STD. */
+export const GMM3_COUNT = 3;
+export const GMM3_SPACING = 3;
+export const GMM3_STD = Math.SQRT1_2;
 
 export class UnknownDatasetError extends Error {
   override name = 'UnknownDatasetError';
@@ -146,6 +154,11 @@ const SAMPLERS: Record<DatasetName, Sampler> = {
     const c = Math.cos(a);
     const s = Math.sin(a);
     return [2 * (c * f0 - s * f1), 2 * (s * f0 + c * f1)];
+  },
+  gmm3: (u0, u1, u2) => {
+    const m = GMM3_SPACING * (chooseOf(u0, GMM3_COUNT) - 1);
+    const [n1, n2] = boxMuller(u1, u2);
+    return [m + GMM3_STD * n1, m + GMM3_STD * n2];
   },
 };
 
