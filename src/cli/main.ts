@@ -9,7 +9,7 @@ import { TeacherUnavailableError } from '../train/errors.ts';
 import { UnknownMethodError, MethodParamsError } from '../methods/index.ts';
 import { NoAdapterError } from '../engine/index.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
-import { nfeList, positiveInt, seedInt } from './parse.ts';
+import { nfeList, nonNegative, positiveInt, seedInt } from './parse.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
@@ -35,6 +35,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--steps <n>', 'training steps (of the student stage)', positiveInt(1_000_000))
     .option('--teacher-steps <n>', "steps of a trained teacher's stage", positiveInt(1_000_000))
     .option('--seed <s>', 'random seed', seedInt())
+    .option('--data <file.csv>', "train on your own points: a CSV of x,y rows (dataset 'points')")
+    .option('--jitter <std>', 'Gaussian jitter around each point of --data (default 0.1)', nonNegative(1))
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
     .addOption(

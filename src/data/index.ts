@@ -3,3 +3,4 @@ export * from './catalogue.ts';
 export * from './gmm.ts';
 export * from './densities.ts';
 export * from './linearPath.ts';
+export * from './pointsCsv.ts';
