@@ -1,0 +1,121 @@
+/**
+ * Your own distribution in the page: a scripted brush stroke becomes the 'points' dataset, FM trains on it,
+ * and the link carries it; a CSV loads through the file input and by drag and drop, and a bad one is named.
+ * Tiny shapes (SwiftShader).
+ */
+import type { Page } from 'playwright-core';
+import { join } from 'node:path';
+import { stepCount } from '../browser.ts';
+import { decodeLink } from '../../../src/state/datasetUrl.ts';
+import { assert, type E2eSuite } from './suite.ts';
+
+const TINY = 'method=fm&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=48&hide=presets';
+
+async function pointsCount(page: Page): Promise<number> {
+  await page.waitForSelector('[data-testid=points-info]', { timeout: 20_000 });
+  const text = await page.locator('[data-testid=points-info]').innerText();
+  return Number(/^(\d+) points/.exec(text)?.[1] ?? 0);
+}
+
+/** Drags the brush across the canvas along a letter V. */
+async function strokeV(page: Page): Promise<void> {
+  const box = await page.locator('[data-testid=flow-canvas]').boundingBox();
+  assert(box, 'no canvas');
+  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  await page.locator('[data-testid=draw-draw]').click();
+  await page.mouse.move(...at(0.25, 0.25));
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(...at(0.25 + (0.25 * i) / 20, 0.25 + (0.5 * i) / 20));
+  for (let i = 1; i <= 20; i++) await page.mouse.move(...at(0.5 + (0.25 * i) / 20, 0.75 - (0.5 * i) / 20));
+  await page.mouse.up();
+  await page.locator('[data-testid=draw-draw]').click(); // back to pan
+}
+
+const CSV = [
+  'x,y',
+  ...Array.from({ length: 300 }, (_, i) => `${Math.cos(i / 15) * 3},${Math.sin(i / 10) * 2}`),
+].join('\n');
+
+export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage, waitReady }) => {
+  await check(
+    'a scripted stroke draws a dataset that FM trains on and that round-trips through the link',
+    async () => {
+      const page = await openPage(`${base}#v=1&dataset=moons&${TINY}`);
+      await waitReady(page);
+      await strokeV(page);
+      const n = await pointsCount(page);
+      assert(n > 50, `the stroke drew ${n} points`);
+      assert(
+        (await page.locator('[data-testid=dataset]').inputValue()) === 'points',
+        'dataset is not points',
+      );
+      const hash = new URL(page.url()).hash;
+      const decoded = decodeLink(hash);
+      assert(decoded.ignored.length === 0, `the link has ignored fields: ${decoded.ignored.join('; ')}`);
+      assert(
+        decoded.config.points?.xy.length === 2 * n,
+        `the link holds ${decoded.config.points?.xy.length} values for ${n} points`,
+      );
+      await page.locator('[data-testid=steps-per-frame]').fill('80');
+      await page.locator('[data-testid=play]:not([disabled])').click({ timeout: 30_000 });
+      const deadline = Date.now() + 90_000;
+      while ((await stepCount(page)) < 48) {
+        assert(Date.now() < deadline, `stuck at step ${await stepCount(page)}`);
+        await page.waitForTimeout(200);
+      }
+      await page.waitForFunction(
+        `Array.from(document.querySelector('[data-testid=quality-plot]')?.data ?? []).some((t) => t.name === 'NFE 1' && (t.y ?? []).some(Number.isFinite))`,
+        null,
+        { timeout: 60_000 },
+      );
+      await page.screenshot({ path: join(artifacts, 'drawn-dataset.png'), fullPage: true });
+      const again = await openPage(`${base}${hash}`);
+      await waitReady(again);
+      const m = await pointsCount(again);
+      assert(m === n, `the reopened link has ${m} points, not ${n}`);
+      const back = decodeLink(new URL(again.url()).hash);
+      assert(
+        JSON.stringify(back.config.points) === JSON.stringify(decoded.config.points),
+        'the reopened page wrote different points into its link',
+      );
+      await again.close();
+      await page.close();
+      return `${n} points, link ${hash.length} characters; FM trained 48 steps with a quality report`;
+    },
+  );
+
+  await check('a CSV loads by the file input and by drag and drop; a bad line is named', async () => {
+    const page = await openPage(`${base}#v=1&${TINY}`);
+    await waitReady(page);
+    await page.locator('[data-testid=points-file]').setInputFiles({
+      name: 'loop.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV),
+    });
+    assert((await pointsCount(page)) === 300, 'the file input did not load 300 points');
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      const frame = document.querySelector('[data-testid=canvas-frame]')!;
+      frame.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      frame.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, 'x,y\n1,1\n-1,-1\n2,0\n');
+    await page.waitForFunction(
+      `/^3 points/.test(document.querySelector('[data-testid=points-info]')?.textContent ?? '')`,
+      null,
+      { timeout: 10_000 },
+    );
+    await page.locator('[data-testid=points-file]').setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('x,y\n1,2\n3,oops\n'),
+    });
+    const bad = page.locator('[data-testid=notice]', { hasText: 'bad.csv' });
+    await bad.waitFor({ timeout: 10_000 });
+    const text = await bad.innerText();
+    assert(/line 3/.test(text), `the notice does not name line 3: ${text}`);
+    assert((await pointsCount(page)) === 3, 'a bad file replaced the points');
+    await page.close();
+    return 'file input 300 points, drop 3 points, bad file named line 3';
+  });
+};
