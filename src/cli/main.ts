@@ -13,6 +13,7 @@ import { nfeList, nonNegative, positiveInt, seedInt } from './parse.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
+import { compareCommand } from './commands/compare.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
 
@@ -69,6 +70,19 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     )
     .option('--out <file>', 'write loss terms and grad.<parameter> tensors as safetensors')
     .action((o) => run(lossCommand(o)));
+
+  program
+    .command('compare')
+    .description(
+      'train a playground comparison (2-4 methods, same data, seed and evaluation noise) on one device; writes summary.md/json, CSVs, compare.png',
+    )
+    .requiredOption(
+      '--url <hash>',
+      "a compare link or its hash, e.g. '#dataset=moons&compare=meanflow,tvm,freeflow'",
+    )
+    .option('--out <dir>', 'output folder', 'runs/compare')
+    .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 2048)
+    .action((o) => run(compareCommand(o)));
 
   program
     .command('results')
