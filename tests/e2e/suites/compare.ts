@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { stepCount } from '../browser.ts';
+import { inkFraction, PNG } from '../pixels.ts';
 import { decodeLink } from '../../../src/state/datasetUrl.ts';
 import { assert, type E2eSuite } from './suite.ts';
 
@@ -118,4 +119,72 @@ export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage,
     await page.close();
     return 'file input 300 points, drop 3 points, bad file named line 3';
   });
+};
+
+/** A three-member comparison at tiny shapes. */
+const COMPARE_HASH =
+  'v=1&dataset=8gaussians&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=48&tsteps=24&tnfe=8&cv=1&compare=fm,meanflow,tvm&nfe=1';
+
+export const compareModeSuite: E2eSuite = async ({ base, artifacts, check, openPage, waitReady }) => {
+  await check(
+    'a compare link trains three methods: three panels, one overlaid plot per quantity, the table',
+    async () => {
+      const page = await openPage(`${base}#${COMPARE_HASH}`);
+      await waitReady(page);
+      assert((await page.locator('[data-testid=compare-panel]').count()) === 3, 'not three panels');
+      await page.locator('[data-testid=compare-spf]').fill('8');
+      await page.locator('[data-testid=play]:not([disabled])').click({ timeout: 60_000 });
+      const steps = async () =>
+        (await page.locator('[data-testid=compare-step]').allInnerTexts()).map(Number);
+      const deadline = Date.now() + 150_000;
+      while ((await steps()).some((s) => s < 48)) {
+        const warn = page.locator('[data-testid=notice]', { hasText: /Could not build|stopped|failed/ });
+        if ((await warn.count()) > 0) throw new Error(await warn.first().innerText());
+        assert(Date.now() < deadline, `stuck at steps ${(await steps()).join(', ')}`);
+        await page.waitForTimeout(300);
+      }
+      await page.waitForFunction(
+        `Array.from(document.querySelectorAll('[data-testid=compare-row]')).every((r) => /\\d/.test(r.children[2]?.textContent ?? ''))`,
+        null,
+        { timeout: 90_000 },
+      );
+      await page.waitForTimeout(800);
+      const traces = (await page.evaluate(
+        `Array.from(document.querySelector('[data-testid=compare-plot-step]')?.data ?? []).map((t) => (t.y ?? []).filter(Number.isFinite).length)`,
+      )) as number[];
+      assert(
+        traces.length === 3 && traces.every((n) => n > 0),
+        `quality vs step has traces ${JSON.stringify(traces)}`,
+      );
+      const png = await page.screenshot({ path: join(artifacts, 'compare-mode.png'), fullPage: true });
+      const shot = PNG.sync.read(png);
+      const inks: number[] = [];
+      for (const c of await page.locator('[data-testid=compare-canvas]').all()) {
+        const b = await c.boundingBox();
+        assert(b, 'a panel has no box');
+        inks.push(
+          inkFraction(
+            shot,
+            { x: b.x + 2, y: b.y + 2, width: b.width - 4, height: b.height - 4 },
+            [251, 251, 249],
+          ),
+        );
+      }
+      assert(
+        inks.length === 3 && inks.every((k) => k > 0.01),
+        `blank panels: ink ${inks.map((k) => k.toFixed(3)).join(', ')}`,
+      );
+      const rows = await page.locator('[data-testid=compare-row]').allInnerTexts();
+      assert(rows.length === 3, `the table has ${rows.length} rows`);
+      // removing a member leaves the others' steps alone
+      const before = await steps();
+      await page.locator('[data-testid=compare-remove]').nth(2).click();
+      assert((await page.locator('[data-testid=compare-panel]').count()) === 2, 'the member was not removed');
+      const after = await steps();
+      assert(after[0] === before[0] && after[1] === before[1], 'removing a member reset the others');
+      assert(/compare=fm,meanflow(&|$)/.test(page.url()), `the link did not follow: ${page.url()}`);
+      await page.close();
+      return `panel ink ${inks.map((k) => (100 * k).toFixed(1)).join(' / ')} %; rows: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ')}`;
+    },
+  );
 };
