@@ -50,3 +50,18 @@ describe('compare link', () => {
     expect(decodeCompare('#compare=fm,fm,fm,fm,fm').members).toHaveLength(4);
   });
 });
+
+describe('classroom comparisons', () => {
+  it('every compare preset opens 2 to 4 members with no ignored field', async () => {
+    const { COMPARE_PRESETS, LETTER_PRESET_CONFIG } = await import('../../src/state/comparePresets.ts');
+    for (const p of COMPARE_PRESETS) {
+      const d = decodeCompare(p.hash, paramsSchemaOf);
+      expect(d.ignored, p.id).toEqual([]);
+      expect(d.members.length, p.id).toBeGreaterThanOrEqual(2);
+      expect(d.members.length, p.id).toBeLessThanOrEqual(4);
+    }
+    const letter = resolveExperiment(LETTER_PRESET_CONFIG);
+    expect(letter.dataset).toBe('points');
+    expect(letter.points?.xy.length).toBe(1200);
+  });
+});
