@@ -144,7 +144,8 @@ export const compareModeSuite: E2eSuite = async ({ base, artifacts, check, openP
         await page.waitForTimeout(300);
       }
       await page.waitForFunction(
-        `Array.from(document.querySelectorAll('[data-testid=compare-row]')).every((r) => /\\d/.test(r.children[2]?.textContent ?? ''))`,
+        // the paused, finished members each get a final report at step 48 (what the CLI scores at equal steps)
+      `Array.from(document.querySelectorAll('[data-testid=compare-row]')).every((r) => r.children[1]?.textContent === '48')`,
         null,
         { timeout: 90_000 },
       );
