@@ -10,7 +10,7 @@ import { inkFraction, PNG } from '../pixels.ts';
 import { decodeLink } from '../../../src/state/datasetUrl.ts';
 import { assert, type E2eSuite } from './suite.ts';
 
-const TINY = 'method=fm&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=48&hide=presets';
+const TINY = 'method=fm&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=24&hide=presets';
 
 async function pointsCount(page: Page): Promise<number> {
   await page.waitForSelector('[data-testid=points-info]', { timeout: 20_000 });
@@ -60,7 +60,7 @@ export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage,
       await page.locator('[data-testid=steps-per-frame]').fill('80');
       await page.locator('[data-testid=play]:not([disabled])').click({ timeout: 30_000 });
       const deadline = Date.now() + 90_000;
-      while ((await stepCount(page)) < 48) {
+      while ((await stepCount(page)) < 24) {
         assert(Date.now() < deadline, `stuck at step ${await stepCount(page)}`);
         await page.waitForTimeout(200);
       }
@@ -81,7 +81,7 @@ export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage,
       );
       await again.close();
       await page.close();
-      return `${n} points, link ${hash.length} characters; FM trained 48 steps with a quality report`;
+      return `${n} points, link ${hash.length} characters; FM trained 24 steps with a quality report`;
     },
   );
 
@@ -104,7 +104,7 @@ export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage,
     await page.waitForFunction(
       `/^3 points/.test(document.querySelector('[data-testid=points-info]')?.textContent ?? '')`,
       null,
-      { timeout: 10_000 },
+      { timeout: 30_000 },
     );
     await page.locator('[data-testid=points-file]').setInputFiles({
       name: 'bad.csv',
@@ -112,7 +112,7 @@ export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage,
       buffer: Buffer.from('x,y\n1,2\n3,oops\n'),
     });
     const bad = page.locator('[data-testid=notice]', { hasText: 'bad.csv' });
-    await bad.waitFor({ timeout: 10_000 });
+    await bad.waitFor({ timeout: 30_000 });
     const text = await bad.innerText();
     assert(/line 3/.test(text), `the notice does not name line 3: ${text}`);
     assert((await pointsCount(page)) === 3, 'a bad file replaced the points');
@@ -123,7 +123,7 @@ export const compareSuite: E2eSuite = async ({ base, artifacts, check, openPage,
 
 /** A three-member comparison at tiny shapes. */
 const COMPARE_HASH =
-  'v=1&dataset=8gaussians&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=48&tsteps=24&tnfe=8&cv=1&compare=fm,meanflow,tvm&nfe=1';
+  'v=1&dataset=8gaussians&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=24&tsteps=24&tnfe=8&cv=1&compare=fm,meanflow,tvm&nfe=1';
 
 export const compareModeSuite: E2eSuite = async ({ base, artifacts, check, openPage, waitReady }) => {
   await check(
@@ -137,15 +137,15 @@ export const compareModeSuite: E2eSuite = async ({ base, artifacts, check, openP
       const steps = async () =>
         (await page.locator('[data-testid=compare-step]').allInnerTexts()).map(Number);
       const deadline = Date.now() + 150_000;
-      while ((await steps()).some((s) => s < 48)) {
+      while ((await steps()).some((s) => s < 24)) {
         const warn = page.locator('[data-testid=notice]', { hasText: /Could not build|stopped|failed/ });
         if ((await warn.count()) > 0) throw new Error(await warn.first().innerText());
         assert(Date.now() < deadline, `stuck at steps ${(await steps()).join(', ')}`);
         await page.waitForTimeout(300);
       }
       await page.waitForFunction(
-        // the paused, finished members each get a final report at step 48 (what the CLI scores at equal steps)
-      `Array.from(document.querySelectorAll('[data-testid=compare-row]')).every((r) => r.children[1]?.textContent === '48')`,
+        // the paused, finished members each get a final report at step 24 (what the CLI scores at equal steps)
+        `Array.from(document.querySelectorAll('[data-testid=compare-row]')).every((r) => r.children[1]?.textContent === '24')`,
         null,
         { timeout: 90_000 },
       );
