@@ -10,9 +10,10 @@ import {
   type ExperimentInput,
 } from '../train/config.ts';
 import { METHOD_PRESETS } from '../train/presets.ts';
-import { decodeExperiment } from '../state/url.ts';
+import { decodeLink } from '../state/datasetUrl.ts';
 import { PRESETS } from '../state/presets.ts';
 import { METHODS } from '../methods/index.ts';
+import { PointsCsvError, parsePointsCsv } from '../data/pointsCsv.ts';
 import { UsageError } from './errors.ts';
 
 export interface ConfigFlags {
@@ -23,6 +24,10 @@ export interface ConfigFlags {
   /** Steps of a trained teacher's stage (distillation methods). */
   teacherSteps?: number;
   seed?: number;
+  /** A CSV of x,y points: the dataset becomes 'points' (src/data/pointsCsv.ts). */
+  data?: string;
+  /** Gaussian jitter of the points dataset. */
+  jitter?: number;
 }
 
 /** Method recipes (src/train/presets.ts) then classroom demos (src/state/presets.ts), by id. */
@@ -42,6 +47,8 @@ export interface ResolvedConfig {
 
 export function resolveConfig(flags: ConfigFlags): ResolvedConfig {
   const given = (['preset', 'config', 'url'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length === 0 && flags.data !== undefined)
+    return resolveConfig({ ...flags, config: undefined, url: '' });
   if (given.length !== 1) {
     throw new UsageError(
       given.length === 0
@@ -74,13 +81,15 @@ export function resolveConfig(flags: ConfigFlags): ResolvedConfig {
   } else {
     const url = flags.url!;
     const hash = url.includes('#') ? url.slice(url.indexOf('#') + 1) : url;
-    const decoded = decodeExperiment(hash, (id) => METHODS.find((m) => m.id === id)?.schema);
+    const decoded = decodeLink(hash, (id) => METHODS.find((m) => m.id === id)?.schema);
     raw = decoded.config;
     warnings = decoded.ignored;
     source = `url #${hash}`;
   }
   const withOverrides = applyOverrides(raw, flags);
   try {
+    if (flags.data !== undefined)
+      source = source === 'url #' ? `data ${flags.data}` : `${source}, data ${flags.data}`;
     return { config: resolveExperiment(withOverrides), source, warnings };
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -97,5 +106,35 @@ function applyOverrides(raw: unknown, flags: ConfigFlags): unknown {
     out.train = { ...((out.train as object | undefined) ?? {}), steps: flags.steps };
   if (flags.teacherSteps !== undefined)
     out.teacher = { ...((out.teacher as object | undefined) ?? {}), steps: flags.teacherSteps };
+  if (flags.data !== undefined) {
+    out.dataset = 'points';
+    out.points = { ...((out.points as object | undefined) ?? {}), xy: Array.from(readPointsCsv(flags.data)) };
+  }
+  if (flags.jitter !== undefined) {
+    if (out.dataset !== 'points')
+      throw new UsageError('--jitter applies to a points dataset: give --data FILE.csv as well.');
+    out.points = { ...((out.points as object | undefined) ?? {}), jitter: flags.jitter };
+  }
   return out;
+}
+
+/** The points of a CSV file, rescaled to the canvas when they leave it (the note says so on stderr). */
+function readPointsCsv(path: string): Float64Array {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot read --data ${path}: ${(e as Error).message}. Give a CSV of x,y points.`);
+  }
+  try {
+    const csv = parsePointsCsv(text);
+    if (csv.rescale)
+      console.error(
+        `--data ${path}: ${csv.rows} points rescaled to the canvas: (x - ${csv.rescale.centre[0]}, y - ${csv.rescale.centre[1]}) * ${csv.rescale.scale.toPrecision(4)}`,
+      );
+    return csv.xy;
+  } catch (e) {
+    if (e instanceof PointsCsvError) throw new UsageError(`--data ${path}: ${e.message}`);
+    throw e;
+  }
 }

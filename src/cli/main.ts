@@ -9,13 +9,14 @@ import { TeacherUnavailableError } from '../train/errors.ts';
 import { UnknownMethodError, MethodParamsError } from '../methods/index.ts';
 import { NoAdapterError } from '../engine/index.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
-import { nfeList, positiveInt, seedInt } from './parse.ts';
+import { nfeList, nonNegative, positiveInt, seedInt } from './parse.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
 import { exportCommand } from './commands/export.ts';
 import { ExportUnsupportedError } from '../export/index.ts';
 import { guideCommand, posteriorCommand } from './commands/mfm.ts';
+import { compareCommand } from './commands/compare.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
 import { mfmResultsCommand } from './resultsMfm.ts';
@@ -39,6 +40,8 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--steps <n>', 'training steps (of the student stage)', positiveInt(1_000_000))
     .option('--teacher-steps <n>', "steps of a trained teacher's stage", positiveInt(1_000_000))
     .option('--seed <s>', 'random seed', seedInt())
+    .option('--data <file.csv>', "train on your own points: a CSV of x,y rows (dataset 'points')")
+    .option('--jitter <std>', 'Gaussian jitter around each point of --data (default 0.1)', nonNegative(1))
     .option('--out <dir>', 'output folder', 'runs/latest')
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
     .addOption(
@@ -104,6 +107,19 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--samples <n>', 'guided samples M', positiveInt(1_000_000), 4096)
     .option('--out <file.csv>', 'write the samples as CSV (header x,y)')
     .action((o) => run(guideCommand(o)));
+
+  program
+    .command('compare')
+    .description(
+      'train a playground comparison (2-4 methods, same data, seed and evaluation noise) on one device; writes summary.md/json, CSVs, compare.png',
+    )
+    .requiredOption(
+      '--url <hash>',
+      "a compare link or its hash, e.g. '#dataset=moons&compare=meanflow,tvm,freeflow'",
+    )
+    .option('--out <dir>', 'output folder', 'runs/compare')
+    .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 2048)
+    .action((o) => run(compareCommand(o)));
 
   program
     .command('results')

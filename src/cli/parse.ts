@@ -35,3 +35,12 @@ export function nfeList() {
     return [...new Set(vs)].sort((a, b) => a - b);
   };
 }
+
+export function nonNegative(max: number) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v) || v < 0 || v > max)
+      throw new InvalidArgumentError(`Give a number from 0 to ${max}, got "${text}".`);
+    return v;
+  };
+}

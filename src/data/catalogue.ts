@@ -8,6 +8,7 @@ import {
   sampleDataCpu,
   type DatasetName,
 } from '../engine/cpu/sampleData.ts';
+import { pointsDataset } from '../engine/cpu/pointsData.ts';
 
 export {
   DATASET_IDS,
@@ -18,7 +19,8 @@ export {
 } from '../engine/cpu/sampleData.ts';
 
 export interface DatasetInfo {
-  name: DatasetName;
+  /** A built-in name, or `points:<hash>` for a registered point set. */
+  name: DatasetName | string;
   title: string;
   /** One line for the UI. */
   description: string;
@@ -93,6 +95,15 @@ export const DATASETS: readonly DatasetInfo[] = [
 
 /** The catalogue entry of a dataset, or UnknownDatasetError listing the valid names. */
 export function datasetInfo(name: string): DatasetInfo {
+  const set = pointsDataset(name);
+  if (set)
+    return {
+      name,
+      title: 'Your points',
+      description: `${set.xy.length / 2} points of your own, jitter ${set.jitter}.`,
+      box: set.box,
+      hasDensity: false,
+    };
   const info = DATASETS.find((d) => d.name === name);
   if (!info) throw new UnknownDatasetError(name);
   return info;
@@ -109,6 +120,6 @@ export const REFERENCE_STREAM = 0x0da7a000;
  * Same numbers as the GPU sampler with (seed, stream = REFERENCE_STREAM + offset, step = 0).
  */
 export function sampleReference(dataset: string, n: number, seed: number, streamOffset = 0): Float64Array {
-  if (!isDatasetName(dataset)) throw new UnknownDatasetError(dataset);
+  if (!isDatasetName(dataset) && !pointsDataset(dataset)) throw new UnknownDatasetError(dataset);
   return sampleDataCpu(dataset, n, seed, REFERENCE_STREAM + streamOffset, 0);
 }

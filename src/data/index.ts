@@ -5,3 +5,4 @@ export * from './densities.ts';
 export * from './linearPath.ts';
 export * from './posterior.ts';
 export * from './glass.ts';
+export * from './pointsCsv.ts';

@@ -3,6 +3,7 @@
  * what to look at. Method hyperparameters are left to the method's defaults unless a demo is about one.
  */
 import { parseExperiment, type ExperimentConfig, type ExperimentInput } from '../train/config.ts';
+import { LETTER_PRESET_CONFIG } from './comparePresets.ts';
 import { DEFAULT_VIEW, type ViewSettings } from './viewSettings.ts';
 
 export interface Preset {
@@ -150,6 +151,16 @@ export const PRESETS: readonly Preset[] = [
     ],
     config: { method: 'fm', dataset: 'moons', seed: 4 },
     view: { nfe: 8, animate: true, field: true, fieldT: 0.5, fieldS: 0.5 },
+  },
+  {
+    id: 'draw-a-letter',
+    title: 'Draw a letter and distil it',
+    lines: [
+      'A Flow Matching teacher learns a drawn A, then a two-step flow map is distilled from its ODE.',
+      'Press Draw (or Erase) beside the dataset and write your own letter: every stroke starts a new run.',
+    ],
+    config: LETTER_PRESET_CONFIG,
+    view: { nfe: 2, paths: true, teacherPaths: true },
   },
 ];
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MethodParamsError, resolveMethodParams } from '../methods/index.ts';
+import { MAX_POINTS, definePointsDataset } from '../engine/cpu/pointsData.ts';
 
 export const CONFIG_VERSION = 1;
 
@@ -17,7 +18,9 @@ export const DATASETS = [
   'swissroll',
   'pinwheel',
   'gmm3',
+  'points',
 ] as const;
+/** A built-in toy dataset, or 'points': the user's own set in `ExperimentConfig.points`. */
 export type DatasetName = (typeof DATASETS)[number];
 
 export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd', 'mfm'] as const;
@@ -59,6 +62,17 @@ export const teacherSchema = z.object({
   solverSteps: z.number().int().min(1).max(1000).default(100).describe('teacher steps when it is sampled'),
 });
 
+/** The user's own points (drawn or loaded): sampled uniformly over the points plus Gaussian jitter. */
+export const pointsSchema = z.object({
+  xy: z
+    .array(z.number())
+    .min(2)
+    .max(2 * MAX_POINTS)
+    .refine((a) => a.length % 2 === 0, 'give x, y pairs (an even number of values)'),
+  jitter: z.number().min(0).max(1).default(0.1).describe('std of the Gaussian jitter around each point'),
+});
+export type PointsConfig = z.infer<typeof pointsSchema>;
+
 export type ParamValue = number | string | boolean;
 
 export const experimentSchema = z.object({
@@ -76,6 +90,8 @@ export const experimentSchema = z.object({
   teacher: teacherSchema.prefault({}),
   /** Method hyperparameters; checked against the method's schema by `resolveExperiment` (src/methods `resolveMethodParams`). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  /** The points of `dataset: 'points'` (ignored for the built-in datasets). */
+  points: pointsSchema.optional(),
 });
 
 export type ExperimentConfig = z.infer<typeof experimentSchema>;
@@ -111,4 +127,17 @@ export function resolveExperiment(raw: unknown): ExperimentConfig {
     if (e instanceof MethodParamsError) throw new ConfigError(e.message);
     throw e;
   }
+}
+
+/**
+ * The dataset name the engine samples: the built-in name, or for 'points' the registered point set
+ * (`points:<hash>`, src/engine/cpu/pointsData.ts). Throws ConfigError when 'points' has no points.
+ */
+export function datasetOf(config: Pick<ExperimentConfig, 'dataset' | 'points'>): string {
+  if (config.dataset !== 'points') return config.dataset;
+  if (!config.points)
+    throw new ConfigError(
+      'dataset \'points\' needs its points: draw them, load a CSV (--data FILE.csv), or give "points": { "xy": [x0, y0, x1, y1, ...] }',
+    );
+  return definePointsDataset(config.points.xy, config.points.jitter);
 }

@@ -16,7 +16,7 @@ import {
 } from '../autodiff/index.ts';
 import type { Runtime } from '../engine/runtime.ts';
 import type { Method, VelocityFn } from '../methods/method.ts';
-import type { ExperimentConfig } from './config.ts';
+import { datasetOf, type ExperimentConfig } from './config.ts';
 import { bindForSampling, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { compileProgram, copyTensors } from './programs.ts';
@@ -196,7 +196,7 @@ export class SamplingPrograms {
 
   dataProgram(n: number): Program {
     return this.get(`data|${n}`, () => ({
-      outputs: { data: sampleData(this.ctx.config.dataset, n, DISPLAY_DATA_STREAM) },
+      outputs: { data: sampleData(datasetOf(this.ctx.config), n, DISPLAY_DATA_STREAM) },
     }));
   }
 

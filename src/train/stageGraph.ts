@@ -26,7 +26,7 @@ import {
   type VelocityFn,
 } from '../methods/method.ts';
 import { emaUpdate, paramList, type ParamTensors } from '../nn/index.ts';
-import type { ExperimentConfig } from './config.ts';
+import { datasetOf, type ExperimentConfig } from './config.ts';
 import { StageError } from './errors.ts';
 import {
   bindConditional,
@@ -161,7 +161,7 @@ export function buildStageGraph(
   opts: StageGraphOptions,
 ): StageGraph {
   const nets = networkInputs(method, config);
-  const batch = opts.batch ?? deviceBatch(config.dataset);
+  const batch = opts.batch ?? deviceBatch(datasetOf(config));
   const current: Record<string, ParamTensors> = { ...nets.inputs };
   const updates: Record<string, Tensor> = {};
   const zeroState: Record<string, Shape> = {};

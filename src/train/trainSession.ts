@@ -9,7 +9,7 @@ import { Runtime } from '../engine/runtime.ts';
 import type { Method } from '../methods/method.ts';
 import { methodById } from '../methods/index.ts';
 import { analyticTeacherFor, type AnalyticTeacher } from './analyticTeacher.ts';
-import type { ExperimentConfig } from './config.ts';
+import { datasetOf, type ExperimentConfig } from './config.ts';
 import { DivergedError } from './errors.ts';
 import { RateMeter, windowMean } from './lossWindow.ts';
 import { emaPrefix } from './networks.ts';
@@ -370,7 +370,7 @@ export class FlowSession implements TrainingSession {
     const data = await readPoints(this.rt.device, this.data(n));
     const scored: ScoredSet[] = [...sets].map(([label, points]) => ({ label, points }));
     const report = scoreSets(
-      this.config.dataset,
+      datasetOf(this.config),
       scored,
       this.completedStep,
       evalSeed(this.config.seed, round),

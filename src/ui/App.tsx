@@ -7,6 +7,7 @@ import { Notices } from './Notices.tsx';
 import { NoWebGpu } from './NoWebGpu.tsx';
 import { Plots } from './plots/Plots.tsx';
 import { PresetGallery } from './PresetGallery.tsx';
+import { useCsvDrop } from './PointsPanel.tsx';
 import { RunBar } from './RunBar.tsx';
 import { usePlayground } from './store.ts';
 import { useSpaceToPlay } from './useSpaceToPlay.ts';
@@ -15,6 +16,7 @@ import { ViewControls } from './ViewControls.tsx';
 export function App() {
   const phase = usePlayground((s) => s.gpu.phase);
   useSpaceToPlay();
+  const drop = useCsvDrop();
   return (
     <div className="app">
       <Header />
@@ -25,7 +27,11 @@ export function App() {
         <main className="layout">
           <section className="stage">
             <RunBar />
-            <div className="canvas-frame">
+            <div
+              className={`canvas-frame${drop.over ? ' drop-target' : ''}`}
+              data-testid="canvas-frame"
+              {...drop.handlers}
+            >
               <FlowCanvas />
               {(phase === 'device-lost' || phase === 'error') && <DeviceLost />}
             </div>

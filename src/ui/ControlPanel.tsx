@@ -5,6 +5,7 @@ import { ConfigSection } from './controls/ConfigSection.tsx';
 import { SchemaControls } from './controls/SchemaControls.tsx';
 import { Select } from './controls/Select.tsx';
 import { Slider } from './controls/Slider.tsx';
+import { PointsPanel } from './PointsPanel.tsx';
 import { store, useHidden, usePlayground } from './store.ts';
 import type { DatasetName, MethodId } from '../train/config.ts';
 
@@ -45,6 +46,7 @@ function Section({
 
 function ExperimentSection() {
   const dataset = usePlayground((s) => s.config.dataset);
+  const hasPoints = usePlayground((s) => s.config.points !== undefined);
   const method = usePlayground((s) => s.config.method);
   const seed = usePlayground((s) => s.config.seed);
   const info = methodInfo(method);
@@ -60,10 +62,14 @@ function ExperimentSection() {
             label="dataset"
             value={dataset}
             testId="dataset"
-            options={DATASETS.map((d) => ({ value: d.name, label: d.title }))}
+            options={[
+              ...DATASETS.map((d) => ({ value: d.name, label: d.title })),
+              ...(hasPoints ? [{ value: 'points', label: 'Your points' }] : []),
+            ]}
             onChange={(v) => setConfig((c) => ({ ...c, dataset: v as DatasetName }))}
           />
           <p className="explain">{DATASETS.find((d) => d.name === dataset)?.description}</p>
+          <PointsPanel />
         </>
       )}
       {!hideMethod && (

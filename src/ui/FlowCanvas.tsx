@@ -1,10 +1,12 @@
 /**
  * The square canvas of the flow. Its OffscreenCanvas belongs to the worker, which draws every frame; this
- * component only turns drags into pans, the wheel into zoom about the cursor, and a double click into the
- * default view.
+ * component only turns drags into pans (or brush strokes in draw and erase mode, src/ui/drawCanvas.ts), the
+ * wheel into zoom about the cursor, and a double click into the default view.
  */
 import { useEffect, useRef } from 'react';
 import { DEFAULT_CAMERA, panBy, zoomAt } from '../state/camera.ts';
+import { DrawOverlay, strokeHandlers } from './drawCanvas.tsx';
+import { useDrawTool } from './drawTool.ts';
 import { store } from './store.ts';
 import { resizeWorkerCanvas, startWorker } from './workerClient.ts';
 
@@ -34,17 +36,23 @@ export function FlowCanvas() {
     let drag: { x: number; y: number } | null = null;
     const viewport = () => ({ width: canvas.clientWidth, height: canvas.clientHeight });
     const camera = () => store.getState().view.camera;
+    const stroke = strokeHandlers(canvas);
     const down = (e: PointerEvent) => {
-      drag = { x: e.clientX, y: e.clientY };
       canvas.setPointerCapture(e.pointerId);
+      if (stroke.down(e)) return;
+      drag = { x: e.clientX, y: e.clientY };
     };
     const move = (e: PointerEvent) => {
+      if (stroke.move(e)) return;
       if (!drag) return;
       const next = panBy(camera(), viewport(), e.clientX - drag.x, e.clientY - drag.y);
       drag = { x: e.clientX, y: e.clientY };
       store.getState().setView({ camera: next });
     };
-    const up = () => (drag = null);
+    const up = () => {
+      stroke.up();
+      drag = null;
+    };
     const wheel = (e: WheelEvent) => {
       e.preventDefault();
       const r = canvas.getBoundingClientRect();
@@ -53,7 +61,9 @@ export function FlowCanvas() {
         .getState()
         .setView({ camera: zoomAt(camera(), viewport(), e.clientX - r.left, e.clientY - r.top, factor) });
     };
-    const reset = () => store.getState().setView({ camera: DEFAULT_CAMERA });
+    const reset = () => {
+      if (!stroke.active()) store.getState().setView({ camera: DEFAULT_CAMERA });
+    };
     canvas.addEventListener('pointerdown', down);
     canvas.addEventListener('pointermove', move);
     canvas.addEventListener('pointerup', up);
@@ -71,12 +81,16 @@ export function FlowCanvas() {
     };
   }, []);
 
+  const mode = useDrawTool((s) => s.mode);
   return (
-    <canvas
-      ref={ref}
-      className="flow-canvas"
-      data-testid="flow-canvas"
-      aria-label="Samples of the data and of the model, drawn on the GPU"
-    />
+    <>
+      <canvas
+        ref={ref}
+        className={`flow-canvas${mode === 'off' ? '' : ` ${mode}-mode`}`}
+        data-testid="flow-canvas"
+        aria-label="Samples of the data and of the model, drawn on the GPU"
+      />
+      <DrawOverlay />
+    </>
   );
 }

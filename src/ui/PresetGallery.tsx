@@ -1,4 +1,5 @@
 /** Classroom demos: a card per preset with its two lines; a click loads the experiment and the view. */
+import { COMPARE_PRESETS } from '../state/comparePresets.ts';
 import { PRESETS } from '../state/presets.ts';
 import { store, useHidden, usePlayground } from './store.ts';
 
@@ -21,6 +22,24 @@ export function PresetGallery() {
             <span className="preset-line">{p.lines[0]}</span>
             <span className="preset-line muted">{p.lines[1]}</span>
           </button>
+        ))}
+        {COMPARE_PRESETS.map((p) => (
+          <a
+            key={p.id}
+            className="preset"
+            data-testid={`preset-${p.id}`}
+            href={`#${p.hash}`}
+            // compare mode is chosen when the page loads: open the link as a new page load
+            onClick={(e) => {
+              e.preventDefault();
+              location.hash = p.hash;
+              location.reload();
+            }}
+          >
+            <span className="preset-title">{p.title} (compare)</span>
+            <span className="preset-line">{p.lines[0]}</span>
+            <span className="preset-line muted">{p.lines[1]}</span>
+          </a>
         ))}
       </div>
     </div>

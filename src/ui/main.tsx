@@ -2,12 +2,29 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { CompareApp } from './compare/CompareApp.tsx';
+import { loadComparison } from './compare/compareStore.ts';
+import { startCompareWorker } from './compare/compareClient.ts';
+import { decodeCompare, isCompareHash } from '../state/compareUrl.ts';
+import { paramsSchemaOf } from '../state/methods.ts';
+import { store } from './store.ts';
 import { startUrlSync } from './urlSync.ts';
 import './styles.css';
 
-startUrlSync();
+// A link with compare= opens compare mode (src/state/compareUrl.ts); any other link the single experiment.
+const compare = isCompareHash(location.hash);
+if (compare) {
+  const c = decodeCompare(location.hash, paramsSchemaOf);
+  loadComparison(c);
+  startCompareWorker(); // before the panels mount: they hand their canvases to it
+  if (c.ignored.length > 0)
+    store
+      .getState()
+      .notify(
+        'warning',
+        `Some fields of this link were ignored and use their defaults: ${c.ignored.join('; ')}.`,
+      );
+} else startUrlSync();
 createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+  <StrictMode>{compare ? <CompareApp /> : <App />}</StrictMode>,
 );

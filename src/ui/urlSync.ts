@@ -4,7 +4,7 @@
  * link become one visible notice.
  */
 import { paramsSchemaOf } from '../state/methods.ts';
-import { decodeExperiment, encodeExperiment } from '../state/url.ts';
+import { decodeLink, encodeLink } from '../state/datasetUrl.ts';
 import { store } from './store.ts';
 
 let lastWritten = '';
@@ -13,7 +13,7 @@ function readHash(): void {
   const hash = location.hash;
   if (hash.replace(/^#/, '') === lastWritten) return;
   if (hash === '' || hash === '#') return;
-  const { config, hide, ignored } = decodeExperiment(hash, paramsSchemaOf);
+  const { config, hide, ignored } = decodeLink(hash, paramsSchemaOf);
   store.getState().load(config, hide);
   if (ignored.length > 0)
     store
@@ -27,7 +27,7 @@ function readHash(): void {
 
 function writeHash(): void {
   const { config, hide } = store.getState();
-  const text = encodeExperiment({ config, hide });
+  const text = encodeLink({ config, hide }).hash;
   if (text === lastWritten) return;
   lastWritten = text;
   history.replaceState(null, '', `${location.pathname}${location.search}#${text}`);
@@ -36,7 +36,7 @@ function writeHash(): void {
 /** The link to this experiment, as the Share button copies it. */
 export function shareUrl(): string {
   const { config, hide } = store.getState();
-  return `${location.origin}${location.pathname}${location.search}#${encodeExperiment({ config, hide })}`;
+  return `${location.origin}${location.pathname}${location.search}#${encodeLink({ config, hide }).hash}`;
 }
 
 export function startUrlSync(): void {

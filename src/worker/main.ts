@@ -6,7 +6,7 @@
  */
 import { acquireGpu, NoAdapterError, type GpuContext } from '../engine/index.ts';
 import { viewBox, viewMatrix } from '../state/camera.ts';
-import type { ExperimentConfig } from '../train/config.ts';
+import { datasetOf, type ExperimentConfig } from '../train/config.ts';
 import type { PointSet, TrainingSession } from '../train/session.ts';
 import { DataPoints } from './dataPoints.ts';
 import type { FromWorker, ToWorker, ViewSettings } from '../state/protocol.ts';
@@ -92,7 +92,7 @@ let dataCache: { session: TrainingSession; n: number; set: PointSet } | null = n
 /** The session's data samples, drawn once per session and size; the dataset kernel's before a session exists. */
 function dataPoints(w: World, session: TrainingSession | null): PointSet {
   const n = w.view.points;
-  if (!session) return w.data.points(w.config.dataset, w.config.seed, n);
+  if (!session) return w.data.points(datasetOf(w.config), w.config.seed, n);
   if (dataCache?.session !== session || dataCache.n !== n) dataCache = { session, n, set: session.data(n) };
   return dataCache.set;
 }

@@ -88,6 +88,16 @@ export class Training {
     }, REBUILD_DELAY_MS);
   }
 
+  /** Stops for good (a compare member removed): no session is built or kept. */
+  dispose(): void {
+    this.generation++;
+    this.running = false;
+    if (this.rebuild) clearTimeout(this.rebuild);
+    this.rebuild = null;
+    this.session?.dispose();
+    this.session = null;
+  }
+
   play(): void {
     this.running = true;
     this.postStatus();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS, presetConfig } from '../../src/state/presets.ts';
 import { createPlaygroundStore } from '../../src/state/store.ts';
 import { paramsSchemaOf } from '../../src/state/methods.ts';
-import { decodeExperiment, encodeExperiment } from '../../src/state/url.ts';
+import { decodeLink, encodeLink } from '../../src/state/datasetUrl.ts';
 import type { ToWorker } from '../../src/state/protocol.ts';
 
 function storeWithOutbox() {
@@ -22,7 +22,7 @@ describe('presets', () => {
       const config = presetConfig(p);
       const schema = paramsSchemaOf(config.method);
       if (schema) expect(schema.safeParse(config.params).success, p.id).toBe(true);
-      const back = decodeExperiment(encodeExperiment({ config, hide: p.hide ?? [] }), paramsSchemaOf);
+      const back = decodeLink(encodeLink({ config, hide: p.hide ?? [] }).hash, paramsSchemaOf);
       expect(back.ignored).toEqual([]);
       expect(back.config).toEqual(config);
     }

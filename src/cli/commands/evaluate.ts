@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { acquireGpu } from '../../engine/index.ts';
 import { methodById } from '../../methods/index.ts';
 import { decodeCheckpoint, type Checkpoint } from '../../train/checkpoint/index.ts';
+import { datasetOf } from '../../train/config.ts';
 import { createSession } from '../../train/trainSession.ts';
 import { writeSamples } from '../artifacts.ts';
 import { UsageError } from '../errors.ts';
@@ -51,7 +52,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     if (flags.out) {
       const files = writeSamples(
         flags.out,
-        config.dataset,
+        datasetOf(config),
         ev.data,
         ev.sets,
         flags.nfe.filter((k) => CSV_NFES.includes(k) || flags.nfe.length <= 4),

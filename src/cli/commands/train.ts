@@ -6,6 +6,7 @@ import { methodById } from '../../methods/index.ts';
 import { drive } from '../../train/drive.ts';
 import { DivergedError } from '../../train/errors.ts';
 import { parameterShapes } from '../../train/parameters.ts';
+import { datasetOf } from '../../train/config.ts';
 import { createSession } from '../../train/trainSession.ts';
 import type { StepSummary } from '../../train/session.ts';
 import { metricsJson, writeCheckpoint, writeSamples } from '../artifacts.ts';
@@ -94,7 +95,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         report: ev.report,
       }),
     );
-    const files = writeSamples(flags.out, config.dataset, ev.data, ev.sets, CSV_NFES);
+    const files = writeSamples(flags.out, datasetOf(config), ev.data, ev.sets, CSV_NFES);
     console.error(
       `${session.totalSteps} steps in ${seconds.toFixed(1)} s (${steady.toFixed(1)} steps/s after the first read-back). Wrote ${['checkpoint.safetensors', 'metrics.json', ...files].map((f) => join(flags.out, f)).join(', ')}`,
     );

@@ -30,6 +30,7 @@
  *                                                                  k <- u0; normals <- (u1, u2)
  */
 import { bitsToUniform, philox4x32_10 } from './philox.ts';
+import { POINTS_PREFIX, isPointsName, samplePointsCpu } from './pointsData.ts';
 
 /** Dataset name -> u32 id (the `DATASET` override constant of shaders/sampleData.wgsl). */
 export const DATASET_IDS = {
@@ -73,6 +74,9 @@ export class UnknownDatasetError extends Error {
 export function isDatasetName(name: string): name is DatasetName {
   return Object.prototype.hasOwnProperty.call(DATASET_IDS, name);
 }
+
+/** A built-in dataset or a registered point set (src/engine/cpu/pointsData.ts). */
+export const isKnownDataset = (name: string): boolean => isDatasetName(name) || isPointsName(name);
 
 /** The dataset's u32 id, or UnknownDatasetError. */
 export function datasetId(name: string): number {
@@ -182,6 +186,8 @@ export function sampleDataCpu(
   stream: number,
   step: number,
 ): Float64Array {
+  if (dataset.startsWith(POINTS_PREFIX) && isPointsName(dataset))
+    return samplePointsCpu(dataset, n, seed, stream, step);
   if (!isDatasetName(dataset)) throw new UnknownDatasetError(dataset);
   const sampler = SAMPLERS[dataset];
   const out = new Float64Array(2 * n);
