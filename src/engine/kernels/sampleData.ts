@@ -1,6 +1,6 @@
 /** Toy dataset samples drawn on the device (shaders/sampleData.wgsl); float64 twin: src/engine/cpu/sampleData.ts. */
 import code from '../../../shaders/sampleData.wgsl?raw';
-import { datasetId } from '../cpu/sampleData.ts';
+import { datasetId, labellingOf } from '../cpu/sampleData.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, grid, need } from './common.ts';
 
@@ -8,8 +8,10 @@ export const SAMPLE_DATA = { name: 'sampleData', code };
 const WG = 64;
 
 export interface SampleDataArgs {
-  /** [n, 2] output. */
+  /** [n, 2] output ([n, classes] one-hot with `labels`). */
   out: View;
+  /** A labelling of the dataset (LABELLINGS): write the one-hot class labels of the same samples instead. */
+  labels?: string;
   n: number;
   /** A dataset name (DATASET_IDS); unknown names throw UnknownDatasetError. */
   dataset: string;
@@ -22,11 +24,14 @@ export interface SampleDataArgs {
 export function sampleDataDispatch(rt: Runtime, args: SampleDataArgs): Dispatch {
   const { n } = args;
   const id = datasetId(args.dataset);
-  need('sampleData', 'out', args.out, 2 * n);
+  const lab = args.labels === undefined ? null : labellingOf(args.dataset, args.labels);
+  need('sampleData', 'out', args.out, (lab ? lab.classes : 2) * n);
   need('sampleData', 'step', args.step, 1);
-  const pipeline = rt.pipeline(SAMPLE_DATA, 2, true, { DATASET: id, WG });
+  const overrides: Record<string, number> = { DATASET: id, WG };
+  if (lab) Object.assign(overrides, { LABELS: lab.id, CLASSES: lab.classes });
+  const pipeline = rt.pipeline(SAMPLE_DATA, 2, true, overrides);
   const uniform = rt.uniform(new Uint32Array([n, args.seed >>> 0, args.stream >>> 0, 0]));
-  const label = `sampleData ${args.dataset} n=${n}`;
+  const label = `sampleData ${args.dataset}${lab ? ` labels ${args.labels}` : ''} n=${n}`;
   return {
     label,
     pipeline,
