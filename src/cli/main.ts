@@ -15,6 +15,7 @@ import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
+import { cfgResultsCommand } from './resultsCfg.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
@@ -85,10 +86,19 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--batch <n>', 'batch size', positiveInt(65536))
     .option('--steps <n>', 'training steps per method (student stage)', positiveInt())
     .option('--teacher-steps <n>', "a distillation method's teacher steps", positiveInt())
-    .action((o: { out: string; methods?: string[]; datasets?: string[] } & Partial<Budget>) => {
-      const { out, methods, datasets, ...budget } = o;
-      run(resultsCommand({ out, methods, datasets, budget }));
-    });
+    .option('--samples <n>', 'samples per evaluated set (cfg suite: per class)', positiveInt(200_000))
+    .addOption(
+      new Option('--suite <name>', 'main: docs/results.md; cfg: the guidance mismatch, docs/results-cfg.md')
+        .choices(['main', 'cfg'])
+        .default('main'),
+    )
+    .action(
+      (o: { out: string; methods?: string[]; datasets?: string[]; suite: string } & Partial<Budget>) => {
+        const { out, methods, datasets, suite, ...budget } = o;
+        if (suite === 'cfg') run(cfgResultsCommand({ out, budget }));
+        else run(resultsCommand({ out, methods, datasets, budget }));
+      },
+    );
 
   program
     .command('list')
