@@ -54,6 +54,14 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
     .option('--seed <s>', 'seed of the noise and of the fresh data', seedInt())
     .option('--out <dir>', 'also write the samples (CSV) and a PNG here')
+    .option(
+      '--class <k>',
+      'labelled checkpoints: samples of class k only, scored against its data (-1: all)',
+      (t: string) => Number(t),
+    )
+    .option('--cfg <w>', 'labelled checkpoints: guidance scale w of the guided samplers', (t: string) =>
+      Number(t),
+    )
     .action((o) => run(evalCommand(o)));
 
   program
