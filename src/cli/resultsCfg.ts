@@ -56,10 +56,10 @@ export const CFG_BUDGET: CfgBudget = {
   width: 64,
   depth: 3,
   batch: 256,
-  steps: 1500,
+  steps: 1200,
   teacherSteps: 2000,
   lr: 2e-3,
-  samples: 4096,
+  samples: 2048,
 };
 
 interface Cell {

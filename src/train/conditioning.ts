@@ -33,6 +33,11 @@ export const DROPOUT_STREAM = 0x1abe100;
 export const SAMPLE_LABEL_STREAM = 0x1abe2;
 /** Sampling inputs the host fills: the one-hot class per noise row, and the guidance scale w. */
 export const LABEL_INPUT = 'sample.label';
+/**
+ * The guidance scale of a training step's teacher, an input fed from config.condition.cfg: the step's
+ * kernels are then the same for every w, so runs at several scales compile them once (pipeline cache).
+ */
+export const TRAIN_CFG_INPUT = 'condition.cfg';
 export const CFG_INPUT = 'sample.cfg';
 
 /** The number of classes of a labelled config; 0 without conditioning. */

@@ -35,6 +35,7 @@ import {
   guidedNetworkVelocity,
   labelledNet,
   LABEL_STREAM,
+  TRAIN_CFG_INPUT,
 } from './conditioning.ts';
 import { StageError } from './errors.ts';
 import {
@@ -160,7 +161,7 @@ export function lossContext(p: LossContextParts): LossContext<unknown> {
   }
   let teacher: VelocityFn | null = null;
   const tLabel = p.teacherLabel ?? p.label ?? null;
-  const w = p.config.condition?.cfg ?? 1;
+  const w = p.config.condition ? input(TRAIN_CFG_INPUT, [1]) : 1;
   if (p.teacher.kind === 'analytic') {
     teacher = p.teacher.velocity;
     if (tLabel) {

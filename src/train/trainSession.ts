@@ -19,7 +19,7 @@ import { DEFAULT_NFES, evalSeed, scoreSets, type ScoredSet } from './quality.ts'
 import { readPoints } from './readPoints.ts';
 import { resolvedParams } from './sampleGraph.ts';
 import { SamplingPrograms, type SampleKind } from './sampling.ts';
-import type { SampleCondition } from './conditioning.ts';
+import { TRAIN_CFG_INPUT, type SampleCondition } from './conditioning.ts';
 import type { PointSet, QualityReport, StageName, StepSummary, TrainingSession } from './session.ts';
 import { ACC, buildStageGraph, type StageGraph } from './stageGraph.ts';
 import { initialStateValues, networkValueNames, startOfStage } from './state.ts';
@@ -147,6 +147,7 @@ export class FlowSession implements TrainingSession {
       samplingEma: this.config.train.ema,
     });
     const feeds: Record<string, ArrayLike<number>> = { ...this.analytic?.feeds };
+    if (this.config.condition) feeds[TRAIN_CFG_INPUT] = [this.config.condition.cfg];
     for (const [name, v] of Object.entries(this.values)) feeds[name] = v;
     this.program?.destroy();
     this.program = compileProgram(
