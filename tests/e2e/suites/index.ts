@@ -3,5 +3,6 @@
  * with the shared browser, after the core checks and before 'no console errors'. Keep one line per suite.
  */
 import type { E2eSuite } from './suite.ts';
+import { cfgSuite } from './cfg.ts';
 
-export const SUITES: E2eSuite[] = [];
+export const SUITES: E2eSuite[] = [cfgSuite];
