@@ -2,11 +2,14 @@
 //   step:[1] (f32, the step counter) -> out:[n, 2]
 // Sample i uses bits = philox4x32_10(vec4u(i, step, stream, 0), vec2u(seed, 0)) and u_j = uniform(bits[j]).
 // Discrete choices use the 23-bit integer bits >> 9 (as the CPU does from u), so both pick the same.
+// LABELS > 0 writes the class labels of the same samples instead, one-hot out:[n, CLASSES] (ids: LABELLINGS).
 
 //! include philox
 
 override DATASET: u32 = 0u;
 override WG: u32 = 64u;
+override LABELS: u32 = 0u;
+override CLASSES: u32 = 1u;
 
 struct Params { n: u32, seed: u32, stream: u32, pad: u32 }
 
@@ -81,12 +84,31 @@ fn sample(b: vec4u) -> vec2f {
   }
 }
 
+// The class of a sample under labelling LABELS, from the same bits as its point.
+fn label(b: vec4u) -> u32 {
+  switch LABELS {
+    case 1u: { return choose(b.x, 8u); }                             // 8gaussians modes
+    case 2u: { return choose(b.x, 8u) % 2u; }                        // 8gaussians groups
+    case 3u: { return 2u * choose(b.x, 4u) + choose(b.z, 2u); }      // checkerboard squares
+    case 4u: { return choose(b.x, 4u) % 2u; }                        // checkerboard colours
+    case 5u, 6u: { return choose(b.x, 2u); }                         // moons, spirals arms
+    case 7u: { return choose(b.x, 4u); }                             // rings
+    default: { return choose(b.x, 5u); }                             // pinwheel arms
+  }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {
   let i = g.y * nw.x * WG + g.x;
   if (i >= params.n) { return; }
   let step = u32(step_counter[0]);
-  let p = sample(philox4x32_10(vec4u(i, step, params.stream, 0u), vec2u(params.seed, 0u)));
+  let bits = philox4x32_10(vec4u(i, step, params.stream, 0u), vec2u(params.seed, 0u));
+  if (LABELS > 0u) {
+    let k = label(bits);
+    for (var j = 0u; j < CLASSES; j++) { out[CLASSES * i + j] = select(0.0, 1.0, j == k); }
+    return;
+  }
+  let p = sample(bits);
   out[2u * i] = p.x;
   out[2u * i + 1u] = p.y;
 }

@@ -6,7 +6,7 @@
  */
 import { activationCpu } from '../engine/activations.ts';
 import { normalAt, uniformAt } from '../engine/cpu/philox.ts';
-import { sampleDataCpu } from '../engine/cpu/sampleData.ts';
+import { oneHot, sampleDataCpu, sampleLabelsCpu } from '../engine/cpu/sampleData.ts';
 import { BINARY_FN, UNARY_FN } from '../engine/cpu/elementwise.ts';
 import { sizeOf, topoSort, type Node, type Tensor } from './graph.ts';
 import { MissingFeedError } from './errors.ts';
@@ -67,9 +67,12 @@ const cpuRules: { [P in Prim]: CpuRule<P> } = {
     for (let i = 0; i < y.length; i++) y[i] = at(ctx.seed, stream, ctx.step, i);
     return [y];
   },
-  [Prim.SampleData]: (node, _xs, ctx) => [
-    sampleDataCpu(node.params.dataset, out0(node)[0], ctx.seed, node.params.stream, ctx.step),
-  ],
+  [Prim.SampleData]: (node, _xs, ctx) => {
+    const { dataset, stream, labels } = node.params;
+    const [n, k] = out0(node);
+    if (labels === undefined) return [sampleDataCpu(dataset, n, ctx.seed, stream, ctx.step)];
+    return [oneHot(sampleLabelsCpu(dataset, labels, n, ctx.seed, stream, ctx.step), k)];
+  },
   [Prim.Unary]: (node, [x]) => [x.map(unaryCpu[node.params.op])],
   [Prim.Activation]: (node, [x]) => [act(x, node.params.act, node.params.order)],
   [Prim.Binary]: (node, xs) => [mapN(xs, shapes(node), out0(node), binaryCpu[node.params.op])],

@@ -111,6 +111,7 @@ export function lowerSchedule(
                 out: view(t),
                 n: t.shape[0],
                 dataset: n.params.dataset,
+                labels: n.params.labels,
                 seed,
                 stream: n.params.stream,
                 step: { buffer: arena, offset: mem.counter * 4, size: 4 },

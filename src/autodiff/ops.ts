@@ -2,6 +2,7 @@
  * Ops: functions that build nodes, with shape checks. Methods and networks are written with these.
  * Broadcasting follows numpy: shapes align on the right, a dimension of 1 stretches.
  */
+import { labellingOf } from '../engine/cpu/sampleData.ts';
 import { emit, sameShape, ShapeError, type Tensor } from './graph.ts';
 import {
   Prim,
@@ -58,6 +59,14 @@ export const normal = (shape: Shape, stream: number): Tensor => random(shape, 'n
 /** `batch` samples of a toy dataset, shape [batch, 2], drawn on the device. */
 export const sampleData = (dataset: string, batch: number, stream: number): Tensor =>
   one(emit(Prim.SampleData, { dataset, stream }, [], [[batch, 2]]));
+/**
+ * The one-hot class labels [batch, classes] of the samples that `sampleData(dataset, batch, stream)`
+ * draws (same counters, so row i is the class of point i) under a labelling of the dataset.
+ */
+export const sampleLabels = (dataset: string, labels: string, batch: number, stream: number): Tensor =>
+  one(
+    emit(Prim.SampleData, { dataset, stream, labels }, [], [[batch, labellingOf(dataset, labels).classes]]),
+  );
 
 // ---- elementwise ------------------------------------------------------------------------------
 

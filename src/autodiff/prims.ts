@@ -66,7 +66,7 @@ export interface PrimParams {
   [Prim.Input]: { name: string };
   [Prim.Constant]: { value: number };
   [Prim.Random]: { dist: RandomDist; stream: number };
-  [Prim.SampleData]: { dataset: string; stream: number };
+  [Prim.SampleData]: { dataset: string; stream: number; labels?: string };
   [Prim.Unary]: { op: UnaryOp };
   [Prim.Activation]: { act: Activation; order: 0 | 1 | 2 | 3 };
   [Prim.Binary]: { op: BinaryOp };

@@ -20,6 +20,7 @@ import { compareCommand } from './commands/compare.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
 import { mfmResultsCommand } from './resultsMfm.ts';
+import { cfgResultsCommand } from './resultsCfg.ts';
 
 export function buildProgram(run: (code: Promise<number>) => void): Command {
   const program = new Command('flowmap-lab')
@@ -60,6 +61,14 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
     .option('--seed <s>', 'seed of the noise and of the fresh data', seedInt())
     .option('--out <dir>', 'also write the samples (CSV) and a PNG here')
+    .option(
+      '--class <k>',
+      'labelled checkpoints: samples of class k only, scored against its data (-1: all)',
+      (t: string) => Number(t),
+    )
+    .option('--cfg <w>', 'labelled checkpoints: guidance scale w of the guided samplers', (t: string) =>
+      Number(t),
+    )
     .action((o) => run(evalCommand(o)));
 
   program
@@ -138,17 +147,21 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--batch <n>', 'batch size', positiveInt(65536))
     .option('--steps <n>', 'training steps per method (student stage)', positiveInt())
     .option('--teacher-steps <n>', "a distillation method's teacher steps", positiveInt())
-    .option(
-      '--suite <name>',
-      "'methods' (default: every method's table, docs/results.md) or 'reward' (Meta Flow Maps: posterior and reward guidance, docs/results-mfm.md)",
-      'methods',
+    .option('--samples <n>', 'samples per evaluated set (cfg suite: per class)', positiveInt(200_000))
+    .addOption(
+      new Option(
+        '--suite <name>',
+        "methods: every method's table (docs/results.md); reward: Meta Flow Maps posterior and reward guidance (docs/results-mfm.md); cfg: the guidance mismatch (docs/results-cfg.md)",
+      )
+        .choices(['methods', 'reward', 'cfg'])
+        .default('methods'),
     )
     .action(
       (o: { out: string; methods?: string[]; datasets?: string[]; suite: string } & Partial<Budget>) => {
         const { out, methods, datasets, suite, ...budget } = o;
         if (suite === 'reward') run(mfmResultsCommand({ out, budget }));
-        else if (suite === 'methods') run(resultsCommand({ out, methods, datasets, budget }));
-        else run(Promise.reject(new UsageError(`--suite must be 'methods' or 'reward'; got "${suite}".`)));
+        else if (suite === 'cfg') run(cfgResultsCommand({ out, budget }));
+        else run(resultsCommand({ out, methods, datasets, budget }));
       },
     );
 

@@ -215,6 +215,8 @@ export function resultsMarkdown(
   const out: string[] = [
     '# Results',
     '',
+    'Classifier-free guidance and the teacher/data mismatch: [results-cfg.md](results-cfg.md).',
+    '',
     'Made by one command, `npx flowmap-lab results` (writes this page and the pictures in docs/results/).',
     `Adapter: ${adapter}. Whole table: ${minutes.toFixed(1)} minutes.`,
     '',

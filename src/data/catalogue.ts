@@ -5,12 +5,21 @@
 import {
   UnknownDatasetError,
   isDatasetName,
+  labellingOf,
   sampleDataCpu,
+  sampleLabelsCpu,
   type DatasetName,
 } from '../engine/cpu/sampleData.ts';
 import { pointsDataset } from '../engine/cpu/pointsData.ts';
 
 export {
+  LABELLINGS,
+  UnknownLabellingError,
+  labellingNames,
+  labellingOf,
+  oneHot,
+  sampleLabelsCpu,
+  type Labelling,
   DATASET_IDS,
   DATASET_NAMES,
   UnknownDatasetError,
@@ -122,4 +131,35 @@ export const REFERENCE_STREAM = 0x0da7a000;
 export function sampleReference(dataset: string, n: number, seed: number, streamOffset = 0): Float64Array {
   if (!isDatasetName(dataset) && !pointsDataset(dataset)) throw new UnknownDatasetError(dataset);
   return sampleDataCpu(dataset, n, seed, REFERENCE_STREAM + streamOffset, 0);
+}
+
+/**
+ * `n` float64 samples of class `classIndex` only (the class-conditional data p(x | c)): the reference
+ * draws of `sampleReference` (steps 0, 1, ...) filtered by their labels, so exact for every labelling.
+ */
+export function sampleClassReference(
+  dataset: string,
+  labelling: string,
+  classIndex: number,
+  n: number,
+  seed: number,
+  streamOffset = 0,
+): Float64Array {
+  const k = labellingOf(dataset, labelling).classes;
+  if (!(Number.isInteger(classIndex) && classIndex >= 0 && classIndex < k))
+    throw new RangeError(`class ${classIndex} of '${labelling}': give 0..${k - 1}`);
+  const out = new Float64Array(2 * n);
+  const chunk = Math.max(1024, 2 * k * n);
+  let filled = 0;
+  for (let step = 0; filled < n; step++) {
+    const x = sampleDataCpu(dataset, chunk, seed, REFERENCE_STREAM + streamOffset, step);
+    const c = sampleLabelsCpu(dataset, labelling, chunk, seed, REFERENCE_STREAM + streamOffset, step);
+    for (let i = 0; i < chunk && filled < n; i++) {
+      if (c[i] !== classIndex) continue;
+      out[2 * filled] = x[2 * i];
+      out[2 * filled + 1] = x[2 * i + 1];
+      filled++;
+    }
+  }
+  return out;
 }

@@ -99,3 +99,31 @@ export function gmmLogDensity(gmm: GaussianMixture, x: number, y: number): numbe
 /** The mixture's density at (x, y). */
 export const gmmDensity = (gmm: GaussianMixture, x: number, y: number): number =>
   Math.exp(gmmLogDensity(gmm, x, y));
+
+/**
+ * The class of each component of the mixture a labelled dataset is (index k of `means`), or null when
+ * the dataset is not a Gaussian mixture. 8 gaussians: 'modes' gives component k class k, 'groups' k mod 2.
+ */
+export function mixtureClasses(dataset: string, labelling: string): number[] | null {
+  if (dataset !== '8gaussians') return null;
+  const k = Array.from({ length: EIGHT_GAUSSIANS_COUNT }, (_, i) => i);
+  if (labelling === 'modes') return k;
+  if (labelling === 'groups') return k.map((i) => i % 2);
+  return null;
+}
+
+/**
+ * The class-conditional mixture p(x | c): the components of class `c`, their weights renormalised
+ * (labels drawn with the points are a function of the component, so this is exact).
+ */
+export function classMixture(gmm: GaussianMixture, classes: readonly number[], c: number): GaussianMixture {
+  const idx = classes.flatMap((k, i) => (k === c ? [i] : []));
+  if (idx.length === 0 || classes.length !== gmm.means.length)
+    throw new InvalidMixtureError(`no component of class ${c} among ${classes.length} labelled components`);
+  const total = idx.reduce((s, i) => s + gmm.weights[i], 0);
+  return {
+    means: idx.map((i) => gmm.means[i]),
+    stds: idx.map((i) => gmm.stds[i]),
+    weights: idx.map((i) => gmm.weights[i] / total),
+  };
+}

@@ -10,7 +10,7 @@
  *   pi_k(z, t) = w_k N(z; a mu_k, V_k I) / sum_j w_j N(z; a mu_j, V_j I)   (log-sum-exp).
  * The marginal velocity u(z, t) = E[e - x | z_t = z] is the minimiser of the flow-matching loss.
  */
-import { logNormal2, type GaussianMixture } from './gmm.ts';
+import { classMixture, logNormal2, type GaussianMixture } from './gmm.ts';
 
 /** Posterior component weights pi_k(z, t), computed stably. */
 export function posteriorWeights(gmm: GaussianMixture, zx: number, zy: number, t: number): Float64Array {
@@ -93,4 +93,23 @@ export function gmmDenoiser(gmm: GaussianMixture, zx: number, zy: number, t: num
     y += post.weights[k] * my;
   });
   return [x, y];
+}
+
+/**
+ * Classifier-free guidance with the exact fields: u_w(z, t | c) = u(z, t) + w (u(z, t | c) - u(z, t)),
+ * u(z, t | c) the velocity of the class's mixture `classMixture(gmm, classes, c)` and u(z, t) the
+ * unconditional one (the null class). w = 1 is the class-conditional field, w = 0 the unconditional.
+ */
+export function guidedVelocityAt(
+  gmm: GaussianMixture,
+  classes: readonly number[],
+  c: number,
+  w: number,
+  zx: number,
+  zy: number,
+  t: number,
+): [number, number] {
+  const [ux, uy] = gmmVelocityAt(gmm, zx, zy, t);
+  const [cx, cy] = gmmVelocityAt(classMixture(gmm, classes, c), zx, zy, t);
+  return [ux + w * (cx - ux), uy + w * (cy - uy)];
 }

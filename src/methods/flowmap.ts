@@ -113,6 +113,7 @@ export const flowmap = defineMethod({
   objective:
     "|| F(z_t, t, s) - sg(teacher's average velocity from t to s) ||^2 (or the Lagrangian d/ds f = u(f, s))",
   schema: flowmapSchema,
+  supportsLabels: true,
   usesData: true,
   needsTeacher: (p) => p.variant !== 'lagrangianSelf',
   networks: {

@@ -81,6 +81,7 @@ export function teacherStage<P>(): Stage<P> {
     main: {
       name: 'teacher',
       trains: ['teacher'],
+      labelDropout: true,
       buildLoss: (ctx) => {
         const fm = flowMatchingLoss(ctx as LossContext<unknown>, ctx.nets.teacher, 'uniform', 0, 1);
         return { total: fm, terms: { fm } };
@@ -102,6 +103,7 @@ export const fm = defineMethod({
   paper: '2210.02747',
   objective: 'E || u(z_t, t) - (e - x) ||^2 with z_t = (1 - t) x + t e',
   schema: fmSchema,
+  supportsLabels: true,
   usesData: true,
   needsTeacher: () => false,
   networks: {
@@ -117,6 +119,7 @@ export const fm = defineMethod({
       main: {
         name: 'net',
         trains: ['net'],
+        labelDropout: true,
         buildLoss: (ctx) => {
           const p = ctx.params;
           const fm = flowMatchingLoss(ctx, ctx.nets.net, p.timeDist, p.timeMean, p.timeStd);

@@ -167,6 +167,7 @@ export const freeflow = defineMethod({
   objective:
     '|| F(z, 1, 1 - d) - sg(u_T(f, 1 - d) - d dF/dd) ||^2 on z ~ N(0, I) + corrector (v_fake - u_T) . dx_r/dtheta',
   schema: freeflowSchema,
+  supportsLabels: true,
   usesData: false,
   needsTeacher: () => true,
   networks: {

@@ -74,6 +74,7 @@ export const meanflow = defineMethod({
   paper: '2505.13447',
   objective: 'E w || F(z_t, t, r) - sg(v - (t - r) dF/dt) ||^2, dF/dt = JVP along (v, 1, 0) on (z, t, r)',
   schema: meanflowSchema,
+  supportsLabels: true,
   usesData: true,
   needsTeacher: () => false,
   networks: {

@@ -91,6 +91,11 @@ export interface OptimizerGroup<P> {
   optimizer?(params: P): Partial<AdamParams>;
   /** Updates of this group per training step (the main group: 1). */
   updatesPerStep?(params: P): number;
+  /**
+   * With class conditioning: this loss trains the unconditional branch too (CFG training), so its
+   * networks see the null class on `condition.dropout` of the rows (Flow Matching, the FM teacher).
+   */
+  labelDropout?: boolean;
   /** 'before' the main group (DMD2's fake score) or 'after' it. Default 'before'. */
   order?: 'before' | 'after';
   buildLoss(ctx: LossContext<P>): StepLoss;
@@ -170,6 +175,12 @@ export interface Method<S extends z.ZodObject = z.ZodObject> {
    */
   needsTeacher(params: z.infer<S>): boolean;
   networks: Record<string, NetworkDecl>;
+  /**
+   * True when every network may take a class label (the trainer binds each 'flowMap' network to the
+   * batch's one-hot class and the teacher to its guided velocity). Absent: the method is unconditional
+   * only, and a config with a condition block is refused.
+   */
+  supportsLabels?: boolean;
   /** The network that the sampler reads (its EMA if the trainer keeps one). */
   sampleNetwork: string;
   stages: Stage<z.infer<S>>[];

@@ -55,6 +55,7 @@ export const tvm = defineMethod({
   paper: '2511.19797',
   objective: "|| F + (s - t) dF/ds - sg(F_ema(f(z_t, t, s), s, s)) ||^2 + || F(z_s', s', s') - (e - x) ||^2",
   schema: tvmSchema,
+  supportsLabels: true,
   usesData: true,
   needsTeacher: () => false,
   networks: {

@@ -162,6 +162,24 @@ export const PRESETS: readonly Preset[] = [
     config: LETTER_PRESET_CONFIG,
     view: { nfe: 2, paths: true, teacherPaths: true },
   },
+  {
+    id: 'cfg-teacher-data-mismatch',
+    title: 'Guidance moves the target away from the data (why FreeFlow is data-free)',
+    lines: [
+      'With guidance w = 3 the teacher (blue) pushes class 0 (4 of the 8 modes) away from class 1: its samples are not the data (grey).',
+      'FreeFlow learns from noise only, so its one-step samples (coral) follow the guided teacher; compare a data-based student in the results page.',
+    ],
+    config: {
+      method: 'freeflow',
+      dataset: '8gaussians',
+      seed: 1,
+      net: { width: 64, depth: 3 },
+      train: { batch: 512, lr: 2e-3 },
+      teacher: { source: 'analytic', solverSteps: 50 },
+      condition: { labels: 'groups', dropout: 0.1, cfg: 3 },
+    },
+    view: { nfe: 1, sampleClass: 0, teacherSamples: true },
+  },
 ];
 
 export function presetById(id: string): Preset | undefined {

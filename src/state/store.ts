@@ -5,6 +5,8 @@
  * but the plots read them with `store.subscribe`, outside React, so the page does not re-render per summary.
  */
 import { createStore } from 'zustand/vanilla';
+import { labellingNames } from '../engine/cpu/sampleData.ts';
+import { methodById } from '../methods/index.ts';
 import { defaultExperiment, type ExperimentConfig, type ParamValue } from '../train/config.ts';
 import type { QualityReport, StepSummary } from '../train/session.ts';
 import type { FromWorker, RenderPath, RunStatus, ToWorker } from './protocol.ts';
@@ -69,12 +71,23 @@ const idleStatus: RunStatus = {
 
 let nextNotice = 1;
 
+/** The config without its condition block when the dataset has no such labelling or the method takes no labels. */
+export function validCondition(config: ExperimentConfig): ExperimentConfig {
+  const c = config.condition;
+  if (!c) return config;
+  const ok = labellingNames(config.dataset).includes(c.labels) && methodById(config.method).supportsLabels;
+  if (ok) return config;
+  const rest = { ...config };
+  delete rest.condition;
+  return rest;
+}
+
 /** A fresh store (the page uses one; tests make their own). */
 export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
   let send: (msg: ToWorker) => void = () => {};
   return createStore<PlaygroundState & PlaygroundActions>()((set, get) => {
     const changeConfig = (config: ExperimentConfig) => {
-      config = { ...config, params: resolveParams(config.method, config.params) };
+      config = { ...validCondition(config), params: resolveParams(config.method, config.params) };
       set((s) => ({
         config,
         runId: s.runId + 1,

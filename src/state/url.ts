@@ -6,7 +6,10 @@
  * Decoding never throws: a malformed or unknown field is named in `ignored` and falls back to its default.
  */
 import type { z } from 'zod';
+import { labellingOf } from '../engine/cpu/sampleData.ts';
+import { methodById } from '../methods/index.ts';
 import {
+  conditionSchema,
   CONFIG_VERSION,
   defaultExperiment,
   experimentSchema,
@@ -53,10 +56,21 @@ export const URL_FIELDS: readonly Field[] = [
 
 const PARAM_PREFIX = 'p.';
 
+/**
+ * Class conditioning (config.condition), written only when the config has it, so unconditional links are
+ * unchanged: `labels=groups&drop=0.1&cfg=2`. `class=K` is the class the samples show (absent: all).
+ */
+const CONDITION_FIELDS = { labels: 'labels', drop: 'dropout', cfg: 'cfg' } as const;
+type ConditionKey = keyof typeof CONDITION_FIELDS;
+const isConditionKey = (k: string): k is ConditionKey =>
+  Object.prototype.hasOwnProperty.call(CONDITION_FIELDS, k);
+
 export interface SharedExperiment {
   config: ExperimentConfig;
   /** Control names hidden for a lesson (`hide=method,dataset`): URL keys, `p.<name>`, or panel names. */
   hide: string[];
+  /** Labelled runs: the class the samples show (`class=`); absent or -1: every class. */
+  sampleClass?: number;
 }
 
 export interface DecodedExperiment extends SharedExperiment {
@@ -81,10 +95,15 @@ function formatValue(v: ParamValue): string {
 }
 
 /** Hash text (without '#') for an experiment: every config field, so that a link reproduces the run. */
-export function encodeExperiment({ config, hide }: SharedExperiment): string {
+export function encodeExperiment({ config, hide, sampleClass }: SharedExperiment): string {
   const parts: string[] = [`v=${CONFIG_VERSION}`];
   for (const f of URL_FIELDS)
     parts.push(`${f.key}=${encodeURIComponent(formatValue(readValue(config, f) as ParamValue))}`);
+  if (config.condition) {
+    for (const [key, name] of Object.entries(CONDITION_FIELDS))
+      parts.push(`${key}=${encodeURIComponent(formatValue(config.condition[name]))}`);
+    if (sampleClass !== undefined && sampleClass >= 0) parts.push(`class=${sampleClass}`);
+  }
   for (const name of Object.keys(config.params).sort()) {
     parts.push(
       `${PARAM_PREFIX}${encodeURIComponent(name)}=${encodeURIComponent(formatValue(config.params[name]))}`,
@@ -132,6 +151,8 @@ export function decodeExperiment(
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
   const byKey = new Map(URL_FIELDS.map((f) => [f.key, f]));
   const rawParams: [string, string][] = [];
+  const rawCondition: Record<string, unknown> = {};
+  let sampleClass: number | undefined;
 
   for (const part of text.split('&')) {
     if (part === '') continue;
@@ -159,6 +180,20 @@ export function decodeExperiment(
         .filter(Boolean);
       continue;
     }
+    if (isConditionKey(key)) {
+      const name = CONDITION_FIELDS[key];
+      const schema = conditionSchema.shape[name];
+      const r = schema.safeParse(coerce(value, schema));
+      if (r.success) rawCondition[name] = r.data;
+      else ignored.push(`${key}=${value} (${firstIssue(r)})`);
+      continue;
+    }
+    if (key === 'class') {
+      const k = Number(value);
+      if (value.trim() !== '' && Number.isInteger(k) && k >= -1) sampleClass = k;
+      else ignored.push(`class=${value} (give a class index 0, 1, ... or -1 for all; showing all classes)`);
+      continue;
+    }
     if (key.startsWith(PARAM_PREFIX) && key.length > PARAM_PREFIX.length) {
       rawParams.push([key.slice(PARAM_PREFIX.length), value]);
       continue;
@@ -181,6 +216,19 @@ export function decodeExperiment(
   }
 
   const config = experimentSchema.parse(raw);
+  config.condition = decodeCondition(config, rawCondition, ignored);
+  if (sampleClass !== undefined && config.condition) {
+    const k = labellingOf(config.dataset, config.condition.labels).classes;
+    if (sampleClass >= k) {
+      ignored.push(
+        `class=${sampleClass} (${config.condition.labels} has classes 0..${k - 1}; showing all classes)`,
+      );
+      sampleClass = undefined;
+    }
+  } else if (sampleClass !== undefined) {
+    ignored.push(`class=${sampleClass} (the run has no class labels: add labels=...)`);
+    sampleClass = undefined;
+  }
   const methodSchema = paramsSchema?.(config.method);
   const shape = methodSchema ? (methodSchema.shape as Record<string, z.ZodType>) : undefined;
   for (const [name, value] of rawParams) {
@@ -199,5 +247,31 @@ export function decodeExperiment(
       params[name] = r.data;
   }
   config.params = params;
-  return { config, hide, ignored };
+  if (config.condition === undefined) delete config.condition;
+  return sampleClass === undefined ? { config, hide, ignored } : { config, hide, ignored, sampleClass };
+}
+
+/** The condition block of a hash, checked against the dataset and the method; undefined when absent or invalid. */
+function decodeCondition(
+  config: ExperimentConfig,
+  raw: Record<string, unknown>,
+  ignored: string[],
+): ExperimentConfig['condition'] {
+  if (Object.keys(raw).length === 0) return undefined;
+  if (raw.labels === undefined) {
+    ignored.push('drop/cfg without labels= (no class labels: the run is unconditional)');
+    return undefined;
+  }
+  const labels = String(raw.labels);
+  try {
+    labellingOf(config.dataset, labels);
+  } catch (e) {
+    ignored.push(`labels=${labels} (${(e as Error).message} The run is unconditional.)`);
+    return undefined;
+  }
+  if (!methodById(config.method).supportsLabels) {
+    ignored.push(`labels=${labels} (${config.method} does not take class labels; the run is unconditional)`);
+    return undefined;
+  }
+  return conditionSchema.parse(raw);
 }

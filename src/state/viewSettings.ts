@@ -18,6 +18,12 @@ export interface ViewSettings {
   /** animate points along the trajectories (noise at tau 0 to data at tau 1) */
   animate: boolean;
   points: number;
+  /** Labelled runs: the class the samples show (-1: every class) */
+  sampleClass?: number;
+  /** Labelled runs: the sampling guidance scale w, live (null: the config's condition.cfg) */
+  guidance?: number | null;
+  /** the guided teacher's (or FM's own) many-step samples as a layer */
+  teacherSamples?: boolean;
 }
 
 export const DEFAULT_VIEW: ViewSettings = {
@@ -32,4 +38,7 @@ export const DEFAULT_VIEW: ViewSettings = {
   fieldS: 0,
   animate: false,
   points: 4096,
+  sampleClass: -1,
+  guidance: null,
+  teacherSamples: false,
 };

@@ -17,13 +17,14 @@ import {
   matmul,
   max,
   mul,
+  slice,
   square,
   stopGradient,
   sub,
   sum,
   type Tensor,
 } from '../autodiff/index.ts';
-import { datasetMixture, type GaussianMixture } from '../data/index.ts';
+import { classMixture, datasetMixture, mixtureClasses, type GaussianMixture } from '../data/index.ts';
 import { TeacherUnavailableError } from './errors.ts';
 
 export const ANALYTIC_PREFIX = 'analytic.';
@@ -33,11 +34,16 @@ export interface AnalyticTeacher {
   velocity(z: Tensor, t: Tensor): Tensor;
   /** Host values of the mixture's constant inputs. */
   feeds: Record<string, Float64Array>;
+  /**
+   * With a labelling: the exact class-conditional field u(z, t | c) = sum_k c_k u_k(z, t) +
+   * (1 - sum_k c_k) u(z, t), u_k the velocity of class k's mixture; c [B, K] one-hot or the null class 0.
+   */
+  conditional?: (z: Tensor, t: Tensor, c: Tensor) => Tensor;
 }
 
 export { datasetMixture };
 
-export function analyticTeacherFor(dataset: string): AnalyticTeacher {
+export function analyticTeacherFor(dataset: string, labelling?: string): AnalyticTeacher {
   const gmm = datasetMixture(dataset);
   if (!gmm) {
     throw new TeacherUnavailableError(
@@ -45,21 +51,50 @@ export function analyticTeacherFor(dataset: string): AnalyticTeacher {
         'Set teacher.source to "train" to train a Flow Matching teacher first.',
     );
   }
-  return analyticTeacher(gmm);
+  if (labelling === undefined) return analyticTeacher(gmm);
+  const classes = mixtureClasses(dataset, labelling);
+  if (!classes)
+    throw new TeacherUnavailableError(
+      `The analytic teacher has no class-conditional field for labelling '${labelling}' of '${dataset}'. Use 'modes' or 'groups'.`,
+    );
+  return conditionalAnalyticTeacher(gmm, classes);
 }
 
-export function analyticTeacher(gmm: GaussianMixture): AnalyticTeacher {
+/** The analytic teacher with the exact class-conditional field of each class's mixture. */
+export function conditionalAnalyticTeacher(
+  gmm: GaussianMixture,
+  classes: readonly number[],
+): AnalyticTeacher {
+  const base = analyticTeacher(gmm);
+  const k = Math.max(...classes) + 1;
+  const perClass = Array.from({ length: k }, (_, c) =>
+    analyticTeacher(classMixture(gmm, classes, c), `${ANALYTIC_PREFIX}class${c}.`),
+  );
+  const feeds = Object.assign({}, base.feeds, ...perClass.map((p) => p.feeds)) as Record<
+    string,
+    Float64Array
+  >;
+  const conditional = (z: Tensor, t: Tensor, c: Tensor): Tensor => {
+    const u = base.velocity(z, t);
+    let out = mul(u, sub(1, sum(c, [1], true)));
+    perClass.forEach((p, j) => (out = add(out, mul(p.velocity(z, t), slice(c, 1, j, 1)))));
+    return out;
+  };
+  return { velocity: base.velocity, feeds, conditional };
+}
+
+export function analyticTeacher(gmm: GaussianMixture, prefix = ANALYTIC_PREFIX): AnalyticTeacher {
   const k = gmm.means.length;
   const feeds: Record<string, Float64Array> = {
-    [`${ANALYTIC_PREFIX}means`]: Float64Array.from(gmm.means.flat()),
-    [`${ANALYTIC_PREFIX}s2`]: Float64Array.from(gmm.stds, (s) => s * s),
-    [`${ANALYTIC_PREFIX}logw`]: Float64Array.from(gmm.weights, (w) => Math.log(w)),
-    [`${ANALYTIC_PREFIX}mu2`]: Float64Array.from(gmm.means, ([x, y]) => x * x + y * y),
+    [`${prefix}means`]: Float64Array.from(gmm.means.flat()),
+    [`${prefix}s2`]: Float64Array.from(gmm.stds, (s) => s * s),
+    [`${prefix}logw`]: Float64Array.from(gmm.weights, (w) => Math.log(w)),
+    [`${prefix}mu2`]: Float64Array.from(gmm.means, ([x, y]) => x * x + y * y),
   };
-  const means = input(`${ANALYTIC_PREFIX}means`, [k, 2]);
-  const s2 = input(`${ANALYTIC_PREFIX}s2`, [1, k]);
-  const logw = input(`${ANALYTIC_PREFIX}logw`, [1, k]);
-  const mu2 = input(`${ANALYTIC_PREFIX}mu2`, [1, k]);
+  const means = input(`${prefix}means`, [k, 2]);
+  const s2 = input(`${prefix}s2`, [1, k]);
+  const logw = input(`${prefix}logw`, [1, k]);
+  const mu2 = input(`${prefix}mu2`, [1, k]);
 
   const velocity = (z: Tensor, t: Tensor): Tensor => {
     const a = sub(1, t);

@@ -4,7 +4,8 @@
  * Method hyperparameters live in `params`, validated against the method's own schema (src/methods).
  */
 import { z } from 'zod';
-import { MethodParamsError, resolveMethodParams } from '../methods/index.ts';
+import { labellingOf, UnknownLabellingError } from '../engine/cpu/sampleData.ts';
+import { methodById, MethodParamsError, resolveMethodParams } from '../methods/index.ts';
 import { MAX_POINTS, definePointsDataset } from '../engine/cpu/pointsData.ts';
 
 export const CONFIG_VERSION = 1;
@@ -73,6 +74,30 @@ export const pointsSchema = z.object({
 });
 export type PointsConfig = z.infer<typeof pointsSchema>;
 
+/**
+ * Class conditioning and classifier-free guidance (optional: a config without it trains unconditional
+ * networks exactly as before). Every network gets the one-hot class as `classes` extra inputs after the
+ * time features; the null class (label dropout, the unconditional branch) is the all-zero vector.
+ */
+export const conditionSchema = z.object({
+  labels: z.string().describe('labelling of the dataset: which classes (e.g. 8gaussians modes or groups)'),
+  dropout: z
+    .number()
+    .min(0)
+    .max(0.9)
+    .default(0.1)
+    .describe('share of Flow Matching rows trained with the null class (the unconditional branch)'),
+  cfg: z
+    .number()
+    .min(0)
+    .max(16)
+    .default(1)
+    .describe(
+      'guidance scale w of u_w = u_null + w (u_c - u_null): of FM sampling and of distillation targets',
+    ),
+});
+export type ConditionConfig = z.infer<typeof conditionSchema>;
+
 export type ParamValue = number | string | boolean;
 
 export const experimentSchema = z.object({
@@ -88,6 +113,7 @@ export const experimentSchema = z.object({
   net: netSchema.prefault({}),
   train: trainSchema.prefault({}),
   teacher: teacherSchema.prefault({}),
+  condition: conditionSchema.optional(),
   /** Method hyperparameters; checked against the method's schema by `resolveExperiment` (src/methods `resolveMethodParams`). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
   /** The points of `dataset: 'points'` (ignored for the built-in datasets). */
@@ -121,6 +147,7 @@ export const defaultExperiment = (): ExperimentConfig => parseExperiment({});
  */
 export function resolveExperiment(raw: unknown): ExperimentConfig {
   const config = parseExperiment(raw);
+  if (config.condition) checkCondition(config);
   try {
     return { ...config, params: resolveMethodParams(config) as ExperimentConfig['params'] };
   } catch (e) {
@@ -140,4 +167,19 @@ export function datasetOf(config: Pick<ExperimentConfig, 'dataset' | 'points'>):
       'dataset \'points\' needs its points: draw them, load a CSV (--data FILE.csv), or give "points": { "xy": [x0, y0, x1, y1, ...] }',
     );
   return definePointsDataset(config.points.xy, config.points.jitter);
+}
+
+/** A condition block names a labelling of the dataset and a method that takes labels. */
+function checkCondition(config: ExperimentConfig): void {
+  try {
+    labellingOf(config.dataset, config.condition!.labels);
+  } catch (e) {
+    if (e instanceof UnknownLabellingError) throw new ConfigError(`condition.labels: ${e.message}`);
+    throw e;
+  }
+  const m = methodById(config.method);
+  if (!m.supportsLabels)
+    throw new ConfigError(
+      `condition: method '${config.method}' does not take class labels. Remove the condition block or use one of the methods that do.`,
+    );
 }

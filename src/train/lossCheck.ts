@@ -14,6 +14,7 @@ import type { ExperimentConfig } from './config.ts';
 import { networkInputs } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { lossContext } from './stageGraph.ts';
+import { StageError } from './errors.ts';
 
 export interface BatchInput {
   name: string;
@@ -43,6 +44,10 @@ export function lossCheckGraph(
   stage: Stage<unknown>,
   teacher: TeacherKind,
 ): LossCheckGraph {
+  if (config.condition)
+    throw new StageError(
+      'the loss check does not take class-labelled configs yet: remove the condition block, or check the unconditional model.',
+    );
   const nets = networkInputs(method, config);
   const batch: BatchInput[] = [];
   const B = config.train.batch;

@@ -16,6 +16,7 @@ import {
   type ParamTensors,
   type ParamValues,
 } from '../nn/index.ts';
+import { classCount } from './conditioning.ts';
 import type { ExperimentConfig } from './config.ts';
 
 export const netOptions = (config: ExperimentConfig): FlowNetOptions => ({
@@ -24,7 +25,8 @@ export const netOptions = (config: ExperimentConfig): FlowNetOptions => ({
 });
 
 export function networkSpec(decl: NetworkDecl, config: ExperimentConfig): ParamSpec[] {
-  const cond = decl.kind === 'conditionalFlowMap' ? (decl.condDim ?? 0) : 0;
+  // A labelled run appends the one-hot class to every 'flowMap' network's inputs (conditioning.ts).
+  const cond = decl.kind === 'conditionalFlowMap' ? (decl.condDim ?? 0) : classCount(config);
   const net = decl.depth ? { ...config.net, depth: decl.depth } : config.net;
   return flowNetSpec({ timeFeatures: config.net.time }, net, cond);
 }

@@ -4,7 +4,7 @@
  */
 import { compareSamples, dataFloor, modeCoverage, type SampleMetrics } from './metrics/index.ts';
 import { datasetMixture } from './analyticTeacher.ts';
-import { sampleReference } from '../data/index.ts';
+import { sampleClassReference, sampleReference } from '../data/index.ts';
 import type { QualityReport } from './session.ts';
 
 /** The metrics a report carries, in table order. */
@@ -72,5 +72,31 @@ export function scoreSets(
     floor.modes = c.covered;
     floor.modeMass = c.inModes;
   }
+  return { step, samples: n, metrics, floor };
+}
+
+/**
+ * Per-class scores: every set against fresh samples of class `classIndex` of the data (same size), and
+ * the class floor (two further fresh class draws). The labelled twin of `scoreSets`.
+ */
+export function scoreClassSets(
+  dataset: string,
+  labelling: string,
+  classIndex: number,
+  sets: readonly ScoredSet[],
+  step: number,
+  seed: number,
+): QualityReport {
+  const n = sets[0]?.points.length / 2;
+  if (!n || sets.some((s) => s.points.length !== 2 * n))
+    throw new RangeError('scoreClassSets: give sets of one common, non-zero size');
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const k of QUALITY_METRICS) metrics[k] = {};
+  const ref = (offset: number) => sampleClassReference(dataset, labelling, classIndex, n, seed, offset);
+  sets.forEach((s, i) => {
+    const m = pick(compareSamples(dataset, s.points, ref(16 + i)));
+    for (const k of QUALITY_METRICS) metrics[k][s.label] = m[k];
+  });
+  const floor = pick(compareSamples(dataset, ref(1), ref(2)));
   return { step, samples: n, metrics, floor };
 }

@@ -12,6 +12,14 @@ import { resolveParams } from '../methods/index.ts';
 import { paramInputs } from '../nn/index.ts';
 import type { ExperimentConfig } from './config.ts';
 import {
+  CFG_INPUT,
+  classCount,
+  guidedAnalyticVelocity,
+  LABEL_INPUT,
+  samplingNet,
+  trainedWithDropout,
+} from './conditioning.ts';
+import {
   bindConditional,
   bindForSampling,
   bindFlowMap,
@@ -45,6 +53,8 @@ export interface SampleGraphOptions {
   useEma: boolean;
   teacher: TeacherKind;
   analytic?: VelocityFn;
+  /** Labelled runs: the exact class-conditional field of the analytic teacher. */
+  analyticConditional?: (z: Tensor, t: Tensor, c: Tensor) => Tensor;
 }
 
 /** The teacher's velocity u_T(x, t) over its inputs (analytic or the 'teacher' network's diagonal). */
@@ -52,11 +62,29 @@ export function teacherVelocity(
   method: Method,
   config: ExperimentConfig,
   opts: SampleGraphOptions,
+  n = 0,
 ): VelocityFn | null {
-  if (opts.teacher === 'analytic') return opts.analytic ?? null;
+  const k = classCount(config);
+  if (opts.teacher === 'analytic') {
+    if (k === 0 || !opts.analytic) return opts.analytic ?? null;
+    if (!opts.analyticConditional) return null;
+    const label = input(LABEL_INPUT, [n, k]);
+    return guidedAnalyticVelocity(opts.analyticConditional, opts.analytic, label, input(CFG_INPUT, [1]));
+  }
   if (opts.teacher !== 'network') return null;
   const params = paramInputs(networkSpec(method.networks.teacher, config), netPrefix('teacher'));
-  return diagonal(bindFlowMap(params, netOptions(config)));
+  return diagonal(samplingNet(params, netOptions(config), config, n, true));
+}
+
+/** The sampled network over its parameter inputs (guided when it was trained with label dropout). */
+export function sampledNet(method: Method, config: ExperimentConfig, useEma: boolean, n: number): FlowMapFn {
+  const name = method.sampleNetwork;
+  const spec = networkSpec(method.networks[name], config);
+  const params = paramInputs(spec, useEma ? emaPrefix(name) : netPrefix(name));
+  // A conditional network (Meta Flow Maps) samples at its declared condition; labels are for flow maps.
+  if (method.networks[name].kind === 'conditionalFlowMap')
+    return bindForSampling(method.networks[name], params, netOptions(config));
+  return samplingNet(params, netOptions(config), config, n, trainedWithDropout(method, name));
 }
 
 /** The model's samples at `steps` sampler steps. */
@@ -67,9 +95,6 @@ export function modelSampleGraph(
   steps: number,
   opts: SampleGraphOptions,
 ): SampleGraph {
-  const name = method.sampleNetwork;
-  const spec = networkSpec(method.networks[name], config);
-  const params = paramInputs(spec, opts.useEma ? emaPrefix(name) : netPrefix(name));
   const noise = input(NOISE_INPUT, [n, 2]);
   const nets: Record<string, FlowMapFn> = {};
   const condNets: Record<string, ConditionalFlowMapFn> = {};
@@ -81,8 +106,8 @@ export function modelSampleGraph(
   const r = method.sample(
     {
       params: resolvedParams(method, config),
-      net: bindForSampling(method.networks[name], params, netOptions(config)),
-      teacher: teacherVelocity(method, config, opts),
+      net: sampledNet(method, config, opts.useEma, n),
+      teacher: teacherVelocity(method, config, opts, n),
       nets,
       condNets,
     },
@@ -103,15 +128,7 @@ export function teacherSampleGraph(
   n: number,
   opts: SampleGraphOptions,
 ): SampleGraph {
-  let u = teacherVelocity(method, config, opts);
-  if (!u) {
-    const name = method.sampleNetwork;
-    const params = paramInputs(
-      networkSpec(method.networks[name], config),
-      opts.useEma ? emaPrefix(name) : netPrefix(name),
-    );
-    u = diagonal(bindForSampling(method.networks[name], params, netOptions(config)));
-  }
+  const u = teacherVelocity(method, config, opts, n) ?? diagonal(sampledNet(method, config, opts.useEma, n));
   const r = odeSample(u, input(NOISE_INPUT, [n, 2]), config.teacher.solverSteps, config.teacher.solver);
   return { samples: r.samples, trajectory: r.trajectory, nfe: r.nfe };
 }

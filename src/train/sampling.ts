@@ -17,11 +17,12 @@ import {
 import type { Runtime } from '../engine/runtime.ts';
 import type { Method, VelocityFn } from '../methods/method.ts';
 import { datasetOf, type ExperimentConfig } from './config.ts';
-import { bindForSampling, emaPrefix, netOptions, netPrefix, networkSpec } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { compileProgram, copyTensors } from './programs.ts';
+import { CFG_INPUT, LABEL_INPUT, samplingLabels, type SampleCondition } from './conditioning.ts';
 import {
   modelSampleGraph,
+  sampledNet,
   NOISE_INPUT,
   samplingNoise,
   teacherSampleGraph,
@@ -34,15 +35,9 @@ import { diagonal } from '../methods/flow.ts';
 /** Solver steps of the teacher's drawn trajectories (an unrolled graph; its samples use every step). */
 export const TEACHER_PATH_STEPS = 16;
 
-function modelVelocity(method: Method, config: ExperimentConfig, ema: boolean): VelocityFn {
-  const name = method.sampleNetwork;
-  const params = paramInputs(
-    networkSpec(method.networks[name], config),
-    ema ? emaPrefix(name) : netPrefix(name),
-  );
-  return diagonal(bindForSampling(method.networks[name], params, netOptions(config)));
+function modelVelocity(method: Method, config: ExperimentConfig, ema: boolean, n: number): VelocityFn {
+  return diagonal(sampledNet(method, config, ema, n));
 }
-import { paramInputs } from '../nn/index.ts';
 
 /** Philox stream of the data drawn for display (apart from training and reference streams). */
 export const DISPLAY_DATA_STREAM = 0xd15;
@@ -59,6 +54,8 @@ export interface Program {
   noise: string;
   /** The noise of an ODE program, written again before each run (its state ends as the samples). */
   odeNoise?: Float32Array;
+  /** The graph's roots (to find its labelled-sampling inputs). */
+  roots: Tensor[];
 }
 
 export interface SamplingContext {
@@ -66,7 +63,11 @@ export interface SamplingContext {
   method: Method;
   config: ExperimentConfig;
   teacher: TeacherKind;
-  analytic?: { velocity: VelocityFn; feeds: Record<string, Float64Array> };
+  analytic?: {
+    velocity: VelocityFn;
+    feeds: Record<string, Float64Array>;
+    conditional?: (z: Tensor, t: Tensor, c: Tensor) => Tensor;
+  };
   useEma: () => boolean;
 }
 
@@ -85,12 +86,16 @@ function pathMajor(traj: Tensor, paths: number): Tensor {
 
 export class SamplingPrograms {
   private cache = new Map<string, Program>();
-  constructor(private readonly ctx: SamplingContext) {}
+  constructor(private readonly ctx: SamplingContext) {
+    this.condition = { classIndex: -1, cfg: ctx.config.condition?.cfg ?? 1 };
+  }
 
   private paramNames(outputs: Tensor[]): string[] {
     return [...graphInputs(outputs).keys()].filter(
       (k) =>
         k !== NOISE_INPUT &&
+        k !== LABEL_INPUT &&
+        k !== CFG_INPUT &&
         k !== ODE_X &&
         k !== ODE_T &&
         !k.startsWith('analytic.') &&
@@ -113,12 +118,12 @@ export class SamplingPrograms {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const { outputs, feeds, updates, repeat } = build();
+    const roots = [...Object.values(outputs ?? {}), ...Object.values(updates ?? {})];
     const step = compileProgram(
       this.ctx.rt,
-      { outputs, updates, feeds: { ...this.ctx.analytic?.feeds, ...feeds } },
+      { outputs, updates, feeds: { ...this.ctx.analytic?.feeds, ...feeds, ...this.conditionFeeds(roots) } },
       this.ctx.config.seed + 1,
     );
-    const roots = [...Object.values(outputs ?? {}), ...Object.values(updates ?? {})];
     const ode = updates !== undefined;
     const p: Program = {
       step,
@@ -126,6 +131,7 @@ export class SamplingPrograms {
       repeat: repeat ?? 1,
       result: ode ? ODE_X : 'samples',
       noise: ode ? ODE_X : NOISE_INPUT,
+      roots,
     };
     if (ode) p.odeNoise = Float32Array.from(feeds?.[ODE_X] ?? []);
     this.cache.set(key, p);
@@ -133,7 +139,40 @@ export class SamplingPrograms {
   }
 
   private graphOpts() {
-    return { useEma: this.ctx.useEma(), teacher: this.ctx.teacher, analytic: this.ctx.analytic?.velocity };
+    return {
+      useEma: this.ctx.useEma(),
+      teacher: this.ctx.teacher,
+      analytic: this.ctx.analytic?.velocity,
+      analyticConditional: this.ctx.analytic?.conditional,
+    };
+  }
+
+  /** The class and guidance scale that labelled samplers draw (all classes, w = condition.cfg at first). */
+  private condition: SampleCondition;
+
+  /** The labels and guidance inputs of a labelled sampling program, for the current condition. */
+  private conditionFeeds(roots: Tensor[]): Record<string, ArrayLike<number>> {
+    const inputs = graphInputs(roots);
+    const out: Record<string, ArrayLike<number>> = {};
+    const label = inputs.get(LABEL_INPUT);
+    if (label) out[LABEL_INPUT] = samplingLabels(this.ctx.config, label.shape[0], this.condition.classIndex);
+    if (inputs.has(CFG_INPUT)) out[CFG_INPUT] = [this.condition.cfg];
+    return out;
+  }
+
+  /** Draw one class (or all, -1) at guidance scale w from now on: every cached program is updated. */
+  setCondition(c: SampleCondition): void {
+    if (!this.ctx.config.condition) return;
+    samplingLabels(this.ctx.config, 1, c.classIndex); // validates the class
+    this.condition = { ...c };
+    for (const p of this.cache.values()) {
+      const feeds = this.conditionFeeds(p.roots);
+      for (const [name, v] of Object.entries(feeds)) p.step.write(name, v);
+    }
+  }
+
+  get sampleCondition(): SampleCondition {
+    return { ...this.condition };
   }
 
   /**
@@ -146,7 +185,8 @@ export class SamplingPrograms {
     const { method, config } = this.ctx;
     if (kind === 'teacher' && paths === 0) {
       return this.get(`ode|${n}|${ema}`, () => {
-        const u = teacherVelocity(method, config, this.graphOpts()) ?? modelVelocity(method, config, ema);
+        const u =
+          teacherVelocity(method, config, this.graphOpts(), n) ?? modelVelocity(method, config, ema, n);
         const steps = config.teacher.solverSteps;
         return {
           updates: odeStepGraph(u, n, steps, config.teacher.solver).updates,
@@ -203,16 +243,12 @@ export class SamplingPrograms {
   fieldProgram(points: number): Program {
     return this.get(`field|${points}|${this.ctx.useEma()}`, () => {
       const { method, config } = this.ctx;
-      const name = method.sampleNetwork;
-      const params = paramInputs(
-        networkSpec(method.networks[name], config),
-        this.ctx.useEma() ? emaPrefix(name) : netPrefix(name),
-      );
-      const F = bindForSampling(method.networks[name], params, netOptions(config))(
-        input('field.x', [points, 2]),
-        input('field.t', [points, 1]),
-        input('field.s', [points, 1]),
-      );
+      const F = sampledNet(
+        method,
+        config,
+        this.ctx.useEma(),
+        points,
+      )(input('field.x', [points, 2]), input('field.t', [points, 1]), input('field.s', [points, 1]));
       return { outputs: { field: F } };
     });
   }

@@ -56,6 +56,8 @@ export interface TrainingSession {
   trajectories(nfe: number | 'teacher', paths: number): PointSet;
   /** The network's F(x, t, s) on a grid of `grid x grid` points in the view box; vec2 per point. */
   field(t: number, s: number, grid: number, box: [number, number, number, number]): PointSet;
+  /** Labelled runs: the class (-1: all) and guidance scale w the samplers draw from now on. */
+  setSampleCondition?(c: { classIndex: number; cfg: number }): void;
   /** Metrics at several NFE against fresh data, with the floor. */
   quality(samples: number): Promise<QualityReport>;
   /** Parameters by PyTorch name (for checkpoints). */

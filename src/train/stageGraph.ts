@@ -13,6 +13,7 @@ import {
   input,
   reshape,
   sampleData,
+  sampleLabels,
   broadcastTo,
   type Tensor,
 } from '../autodiff/index.ts';
@@ -27,6 +28,15 @@ import {
 } from '../methods/method.ts';
 import { emaUpdate, paramList, type ParamTensors } from '../nn/index.ts';
 import { datasetOf, type ExperimentConfig } from './config.ts';
+import {
+  DROPOUT_STREAM,
+  dropLabels,
+  guidedAnalyticVelocity,
+  guidedNetworkVelocity,
+  labelledNet,
+  LABEL_STREAM,
+  TRAIN_CFG_INPUT,
+} from './conditioning.ts';
 import { StageError } from './errors.ts';
 import {
   bindConditional,
@@ -54,17 +64,31 @@ export const momentName = (group: string, which: 'm' | 'v', input: string) =>
 /** Where the batch's randomness comes from: device leaves (training) or named inputs (the `loss` check). */
 export interface BatchSource {
   data(batch: number): Tensor;
+  /**
+   * One-hot classes [batch, K] under a labelling: of the data batch's points when `withData`, else drawn
+   * from the class prior alone (a data-free stage). Needed only by labelled configs.
+   */
+  labels?(batch: number, labelling: string, withData: boolean): Tensor;
   random(group: number, update: number): (shape: Shape, dist: RandomDist) => Tensor;
 }
 
 export const deviceBatch = (dataset: string): BatchSource => ({
   data: (batch) => sampleData(dataset, batch, DATA_STREAM),
+  labels: (batch, labelling, withData) =>
+    sampleLabels(dataset, labelling, batch, withData ? DATA_STREAM : LABEL_STREAM),
   random: (g, u) => streamCounter(1 + STREAM_BLOCK * (8 * g + u)),
 });
 
 /** How the teacher velocity is bound in a stage that reads it. */
 export type TeacherBinding =
-  { kind: 'analytic'; velocity: VelocityFn } | { kind: 'network' } | { kind: 'none' };
+  | {
+      kind: 'analytic';
+      velocity: VelocityFn;
+      /** The exact class-conditional field u(z, t | c), c one-hot [B, K] (0: unconditional). */
+      conditional?: (z: Tensor, t: Tensor, c: Tensor) => Tensor;
+    }
+  | { kind: 'network' }
+  | { kind: 'none' };
 
 export interface StageGraph {
   stage: Stage<unknown>;
@@ -121,6 +145,9 @@ export interface LossContextParts {
   teacher: TeacherBinding;
   data: Tensor | null;
   random: (shape: Shape, dist: RandomDist) => Tensor;
+  /** Labelled runs: the classes the networks see (null class on dropped rows) and the teacher's. */
+  label?: Tensor | null;
+  teacherLabel?: Tensor | null;
 }
 
 export function lossContext(p: LossContextParts): LossContext<unknown> {
@@ -129,11 +156,28 @@ export function lossContext(p: LossContextParts): LossContext<unknown> {
   const condNets: LossContext<unknown>['condNets'] = {};
   for (const [name, decl] of Object.entries(p.method.networks)) {
     if (decl.kind === 'conditionalFlowMap') condNets[name] = bindConditional(p.current[name], opts);
-    else nets[name] = bindFlowMap(p.current[name], opts);
+    else
+      nets[name] = p.label ? labelledNet(p.current[name], opts, p.label) : bindFlowMap(p.current[name], opts);
   }
   let teacher: VelocityFn | null = null;
-  if (p.teacher.kind === 'analytic') teacher = p.teacher.velocity;
-  else if (p.teacher.kind === 'network') {
+  const tLabel = p.teacherLabel ?? p.label ?? null;
+  const w = p.config.condition ? input(TRAIN_CFG_INPUT, [1]) : 1;
+  if (p.teacher.kind === 'analytic') {
+    teacher = p.teacher.velocity;
+    if (tLabel) {
+      if (!p.teacher.conditional)
+        throw new StageError(
+          'a labelled run needs the class-conditional analytic field; this teacher has none.',
+        );
+      teacher = guidedAnalyticVelocity(p.teacher.conditional, p.teacher.velocity, tLabel, w);
+    }
+  } else if (p.teacher.kind === 'network' && tLabel) {
+    if (!p.current.teacher)
+      throw new StageError(
+        `method '${p.method.id}' declares no network 'teacher' to read the teacher velocity from.`,
+      );
+    teacher = guidedNetworkVelocity(p.current.teacher, opts, tLabel, w);
+  } else if (p.teacher.kind === 'network') {
     const t = nets.teacher;
     if (!t)
       throw new StageError(
@@ -168,7 +212,15 @@ export function buildStageGraph(
   const terms: string[] = [];
   const trains = new Set<string>();
   const B = config.train.batch;
-  const data = (stage.usesData ?? method.usesData) ? batch.data(B) : null;
+  const withData = stage.usesData ?? method.usesData;
+  const data = withData ? batch.data(B) : null;
+  const cond = config.condition;
+  let labels: Tensor | null = null;
+  if (cond) {
+    if (!batch.labels)
+      throw new StageError('a labelled config (condition) needs a batch source that gives labels.');
+    labels = batch.labels(B, cond.labels, withData);
+  }
 
   const accumulated: Tensor[] = [];
   const accumulate = (name: string, v: Tensor) => {
@@ -214,6 +266,11 @@ export function buildStageGraph(
         teacher: opts.teacher,
         data,
         random: batch.random(g, u),
+        label:
+          labels && group.labelDropout && cond!.dropout > 0
+            ? dropLabels(labels, cond!.dropout, DROPOUT_STREAM + 16 * g + u)
+            : labels,
+        teacherLabel: labels,
       });
       const loss = group.buildLoss(ctx);
       const ps = group.trains.flatMap((net) => paramList(nets.specs[net], current[net]));

@@ -37,6 +37,7 @@ export interface GuideReward {
   y: number;
   sigma: number;
 }
+import { TRAIN_CFG_INPUT, type SampleCondition } from './conditioning.ts';
 import type { PointSet, QualityReport, StageName, StepSummary, TrainingSession } from './session.ts';
 import { ACC, buildStageGraph, type StageGraph } from './stageGraph.ts';
 import { initialStateValues, networkValueNames, startOfStage } from './state.ts';
@@ -99,7 +100,7 @@ export class FlowSession implements TrainingSession {
     this.plan = planStages(method, config, this.params, { teacherLoaded: opts.teacherLoaded });
     this.totalSteps = totalSteps(this.plan);
     const kind = this.teacherKind;
-    if (kind === 'analytic') this.analytic = analyticTeacherFor(config.dataset);
+    if (kind === 'analytic') this.analytic = analyticTeacherFor(config.dataset, config.condition?.labels);
     this.values = initialStateValues(method, config, opts.initial);
     this.loaded = new Set(
       Object.keys(opts.initial ?? {}).map((k) =>
@@ -159,11 +160,12 @@ export class FlowSession implements TrainingSession {
     this.graph = buildStageGraph(this.method, this.config, this.params, planned.stage, {
       teacher:
         planned.teacher === 'analytic'
-          ? { kind: 'analytic', velocity: this.analytic!.velocity }
+          ? { kind: 'analytic', velocity: this.analytic!.velocity, conditional: this.analytic!.conditional }
           : { kind: planned.teacher },
       samplingEma: this.config.train.ema,
     });
     const feeds: Record<string, ArrayLike<number>> = { ...this.analytic?.feeds };
+    if (this.config.condition) feeds[TRAIN_CFG_INPUT] = [this.config.condition.cfg];
     for (const [name, v] of Object.entries(this.values)) feeds[name] = v;
     this.program?.destroy();
     this.program = compileProgram(
@@ -278,6 +280,18 @@ export class FlowSession implements TrainingSession {
   /** Continue after a divergence from the restored parameters (e.g. after lowering the learning rate in a new config). */
   resume(): void {
     this.diverged = null;
+  }
+
+  /**
+   * Labelled runs: which class the samplers draw (-1: every class, each row from the class prior) and
+   * the guidance scale w of guided samplers (the FM model, the teacher). Re-samples without recompiling.
+   */
+  setSampleCondition(c: SampleCondition): void {
+    this.sampling.setCondition(c);
+  }
+
+  get sampleCondition(): SampleCondition {
+    return this.sampling.sampleCondition;
   }
 
   samples(nfe: SampleKind, n: number): PointSet {

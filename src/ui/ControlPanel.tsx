@@ -1,6 +1,7 @@
 /** The side panel: the experiment (dataset, method, seed), the method's hyperparameters, teacher, network, training. */
 import { DATASETS } from '../data/catalogue.ts';
 import { hasTeacher, methodInfo, METHODS } from '../state/methods.ts';
+import { ConditionControls } from './ConditionControls.tsx';
 import { ConfigSection } from './controls/ConfigSection.tsx';
 import { SchemaControls } from './controls/SchemaControls.tsx';
 import { Select } from './controls/Select.tsx';
@@ -142,6 +143,7 @@ export function ControlPanel() {
   return (
     <div className="control-panel">
       <ExperimentSection />
+      <ConditionControls />
       <MethodSection />
       {teacher && (
         <Section title="Teacher (stage 1)" hidden={hideTeacher}>

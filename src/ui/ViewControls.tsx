@@ -57,6 +57,12 @@ export function ViewControls() {
           testId="show-samples"
         />
         <Toggle
+          label={teacher ? 'teacher samples' : 'ODE samples'}
+          value={view.teacherSamples ?? false}
+          onChange={(v) => set({ teacherSamples: v })}
+          testId="show-teacher-samples"
+        />
+        <Toggle
           label="paths"
           value={view.paths}
           onChange={(v) => set({ paths: v })}

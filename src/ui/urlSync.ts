@@ -13,8 +13,9 @@ function readHash(): void {
   const hash = location.hash;
   if (hash.replace(/^#/, '') === lastWritten) return;
   if (hash === '' || hash === '#') return;
-  const { config, hide, ignored } = decodeLink(hash, paramsSchemaOf);
+  const { config, hide, ignored, sampleClass } = decodeLink(hash, paramsSchemaOf);
   store.getState().load(config, hide);
+  store.getState().setView({ sampleClass: sampleClass ?? -1 });
   if (ignored.length > 0)
     store
       .getState()
@@ -26,8 +27,8 @@ function readHash(): void {
 }
 
 function writeHash(): void {
-  const { config, hide } = store.getState();
-  const text = encodeLink({ config, hide }).hash;
+  const { config, hide, view } = store.getState();
+  const text = encodeLink({ config, hide, sampleClass: view.sampleClass }).hash;
   if (text === lastWritten) return;
   lastWritten = text;
   history.replaceState(null, '', `${location.pathname}${location.search}#${text}`);
@@ -35,14 +36,15 @@ function writeHash(): void {
 
 /** The link to this experiment, as the Share button copies it. */
 export function shareUrl(): string {
-  const { config, hide } = store.getState();
-  return `${location.origin}${location.pathname}${location.search}#${encodeLink({ config, hide }).hash}`;
+  const { config, hide, view } = store.getState();
+  return `${location.origin}${location.pathname}${location.search}#${encodeLink({ config, hide, sampleClass: view.sampleClass }).hash}`;
 }
 
 export function startUrlSync(): void {
   readHash();
   store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.hide !== prev.hide) writeHash();
+    if (s.config !== prev.config || s.hide !== prev.hide || s.view.sampleClass !== prev.view.sampleClass)
+      writeHash();
   });
   window.addEventListener('hashchange', readHash);
 }

@@ -102,6 +102,23 @@ let animationStart = performance.now();
 /** Something on screen changed since the last frame: an idle page draws nothing and leaves the CPU alone. */
 let dirty = true;
 
+let appliedCondition: { session: TrainingSession; key: string } | null = null;
+
+/** Labelled runs: the class and live guidance scale the samplers draw, set when they change. */
+function applySampleCondition(session: TrainingSession | null, view: ViewSettings): void {
+  const cond = session?.config.condition;
+  if (!session || !cond || !session.setSampleCondition) return;
+  const c = { classIndex: view.sampleClass ?? -1, cfg: view.guidance ?? cond.cfg };
+  const key = `${c.classIndex}|${c.cfg}`;
+  if (appliedCondition?.session === session && appliedCondition.key === key) return;
+  try {
+    session.setSampleCondition(c);
+  } catch {
+    session.setSampleCondition({ classIndex: -1, cfg: c.cfg }); // a class of another labelling: show all
+  }
+  appliedCondition = { session, key };
+}
+
 function frame(): void {
   raf(frame);
   const w = world;
@@ -116,6 +133,7 @@ function frame(): void {
   const box = viewBox(w.view.camera, vp);
   const tau = w.view.animate ? ((now - animationStart) / 4000) % 1.25 : 1; // 4 s noise -> data, then a pause
   const session = w.training?.session ?? null;
+  applySampleCondition(session, w.view);
   const encoder = w.gpu.device.createCommandEncoder({ label: 'frame' });
   try {
     const layers = sceneLayers({

@@ -14,6 +14,7 @@ export const COLORS = {
   samples: [0.91, 0.33, 0.18, 0.55] as Rgba,
   studentPaths: [0.62, 0.16, 0.06, 0.4] as Rgba,
   teacherPaths: [0.16, 0.42, 0.82, 0.4] as Rgba,
+  teacherSamples: [0.16, 0.42, 0.82, 0.45] as Rgba,
   field: [0.12, 0.16, 0.24, 0.85] as Rgba,
   flow: [0.8, 0.2, 0.1, 0.8] as Rgba,
 };
@@ -58,6 +59,13 @@ export function sceneLayers(s: SceneInput): Layer[] {
         kind: 'points',
         set: session.samples(view.nfe, view.points),
         color: COLORS.samples,
+        size,
+      });
+    if (view.teacherSamples)
+      layers.push({
+        kind: 'points',
+        set: session.samples('teacher', view.points),
+        color: COLORS.teacherSamples,
         size,
       });
     if (view.teacherPaths && withTeacher)

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { acquireGpu } from '../../engine/index.ts';
 import { methodById } from '../../methods/index.ts';
 import { decodeCheckpoint, type Checkpoint } from '../../train/checkpoint/index.ts';
-import { datasetOf } from '../../train/config.ts';
-import { createSession } from '../../train/trainSession.ts';
+import { datasetOf, type ExperimentConfig } from '../../train/config.ts';
+import { createSession, type FlowSession } from '../../train/trainSession.ts';
+import { sampleClassReference, labellingOf } from '../../data/index.ts';
+import { scoreClassSets } from '../../train/quality.ts';
 import { writeSamples } from '../artifacts.ts';
 import { UsageError } from '../errors.ts';
 import { reportRows, textTable } from '../output/table.ts';
@@ -16,6 +18,10 @@ export interface EvalFlags {
   samples: number;
   seed?: number;
   out?: string;
+  /** Labelled checkpoints: score samples of this class only, against the class's data. */
+  class?: number;
+  /** Labelled checkpoints: the guidance scale w of guided samplers (default: the checkpoint's). */
+  cfg?: number;
 }
 
 export function readCheckpoint(path: string): Checkpoint {
@@ -39,6 +45,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
   const ck = readCheckpoint(flags.checkpoint);
   const config = flags.seed === undefined ? ck.config : { ...ck.config, seed: flags.seed };
   const method = methodById(config.method);
+  if (flags.class !== undefined || flags.cfg !== undefined) checkClassFlags(config, flags);
   const gpu = await acquireGpu();
   console.error(gpu.adapter.line);
   const session = await createSession(gpu, config, {
@@ -47,6 +54,9 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     teacherLoaded: hasTeacher(ck),
   });
   try {
+    if (flags.class !== undefined || flags.cfg !== undefined) {
+      return await evalClass(session, config, flags);
+    }
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
     console.log(textTable(reportRows(ev.report)));
     if (flags.out) {
@@ -64,4 +74,53 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
     session.dispose();
     gpu.destroy();
   }
+}
+
+/** Checks --class and --cfg against a checkpoint before any GPU work. */
+export function checkClassFlags(config: ExperimentConfig, flags: Pick<EvalFlags, 'class' | 'cfg'>): void {
+  if (!config.condition)
+    throw new UsageError(
+      'This checkpoint was trained without class labels: drop --class and --cfg, or train with a condition block (docs/methods.md).',
+    );
+  const k = labellingOf(config.dataset, config.condition.labels).classes;
+  if (flags.class !== undefined && !(Number.isInteger(flags.class) && flags.class >= -1 && flags.class < k))
+    throw new UsageError(
+      `--class ${flags.class}: give -1 (all classes) or 0..${k - 1} (${config.condition.labels}).`,
+    );
+  if (flags.cfg !== undefined && !(flags.cfg >= 0 && flags.cfg <= 16))
+    throw new UsageError(`--cfg ${flags.cfg}: give a guidance scale w in [0, 16].`);
+}
+
+/** `eval --class K --cfg W`: samples of one class (guided at w) scored against that class's data. */
+async function evalClass(session: FlowSession, config: ExperimentConfig, flags: EvalFlags): Promise<number> {
+  const classIndex = flags.class ?? -1;
+  const cfg = flags.cfg ?? config.condition!.cfg;
+  session.setSampleCondition({ classIndex, cfg });
+  const sets = new Map<string, Float32Array>();
+  for (const kind of [...flags.nfe, 'teacher' as const])
+    sets.set(String(kind), await session.freshSamples(kind, flags.samples, 1));
+  const scored = [...sets].map(([label, points]) => ({ label, points }));
+  const labels = config.condition!.labels;
+  console.error(`class ${classIndex === -1 ? 'all' : classIndex} of ${labels}, guidance w = ${cfg}`);
+  if (classIndex === -1) {
+    const ev = await session.evaluate(flags.samples, flags.nfe, true);
+    console.log(textTable(reportRows(ev.report)));
+    return 0;
+  }
+  const report = scoreClassSets(config.dataset, labels, classIndex, scored, session.step, config.seed + 7);
+  console.log(textTable(reportRows(report)));
+  if (flags.out) {
+    const data = Float32Array.from(
+      sampleClassReference(config.dataset, labels, classIndex, flags.samples, config.seed + 8),
+    );
+    const files = writeSamples(
+      flags.out,
+      config.dataset,
+      data,
+      sets,
+      flags.nfe.filter((k) => CSV_NFES.includes(k)),
+    );
+    console.error(`Wrote ${files.join(', ')} in ${flags.out}`);
+  }
+  return 0;
 }

@@ -166,6 +166,112 @@ const SAMPLERS: Record<DatasetName, Sampler> = {
   },
 };
 
+/**
+ * Class labels: a labelling names a partition of a dataset into classes that mean something to a person,
+ * a function of the SAME four uniforms as the point (so a label always belongs to its point). Ids are the
+ * `LABELS` override of shaders/sampleData.wgsl (0: points, no labels).
+ *   8gaussians  modes   8  the component k                  groups  2  k mod 2 (two interleaved groups of 4)
+ *   checkerboard squares 8  2 column + lower/upper half      colours 2  column mod 2 (alternate squares)
+ *   moons       moons   2  upper 0, lower 1
+ *   spirals     arms    2  the arm
+ *   rings       rings   4  the ring, inner first
+ *   pinwheel    arms    5  the arm
+ */
+export interface Labelling {
+  id: number;
+  classes: number;
+  /** One line for the UI. */
+  description: string;
+  label(u0: number, u1: number, u2: number, u3: number): number;
+}
+
+export const LABELLINGS: Partial<Record<DatasetName, Record<string, Labelling>>> = {
+  '8gaussians': {
+    modes: { id: 1, classes: 8, description: 'the 8 modes', label: (u0) => chooseOf(u0, 8) },
+    groups: {
+      id: 2,
+      classes: 2,
+      description: 'two groups of 4 alternate modes (k mod 2)',
+      label: (u0) => chooseOf(u0, 8) % 2,
+    },
+  },
+  checkerboard: {
+    squares: {
+      id: 3,
+      classes: 8,
+      description: 'the 8 dark squares',
+      label: (u0, _u1, u2) => 2 * chooseOf(u0, 4) + chooseOf(u2, 2),
+    },
+    colours: {
+      id: 4,
+      classes: 2,
+      description: 'two colours of alternate squares (column mod 2)',
+      label: (u0) => chooseOf(u0, 4) % 2,
+    },
+  },
+  moons: { moons: { id: 5, classes: 2, description: 'the two moons', label: (u0) => chooseOf(u0, 2) } },
+  spirals: { arms: { id: 6, classes: 2, description: 'the two arms', label: (u0) => chooseOf(u0, 2) } },
+  rings: { rings: { id: 7, classes: 4, description: 'the four rings', label: (u0) => chooseOf(u0, 4) } },
+  pinwheel: { arms: { id: 8, classes: 5, description: 'the five arms', label: (u0) => chooseOf(u0, 5) } },
+};
+
+export class UnknownLabellingError extends Error {
+  override name = 'UnknownLabellingError';
+  constructor(
+    readonly dataset: string,
+    readonly labelling: string,
+  ) {
+    const names = Object.keys(LABELLINGS[dataset as DatasetName] ?? {});
+    super(
+      names.length
+        ? `Dataset "${dataset}" has no labelling "${labelling}". Use one of: ${names.join(', ')}.`
+        : `Dataset "${dataset}" has no class labels. Labelled datasets: ${Object.keys(LABELLINGS).join(', ')}.`,
+    );
+  }
+}
+
+/** The labelling of a dataset by name (the first one listed when `name` is omitted). */
+export function labellingOf(dataset: string, name?: string): Labelling {
+  if (!isDatasetName(dataset)) throw new UnknownDatasetError(dataset);
+  const all = LABELLINGS[dataset] ?? {};
+  const key = name ?? Object.keys(all)[0];
+  const l = key === undefined ? undefined : all[key];
+  if (!l) throw new UnknownLabellingError(dataset, name ?? '');
+  return l;
+}
+
+/** The labelling names of a dataset (empty when it has none). */
+export const labellingNames = (dataset: string): string[] =>
+  Object.keys(LABELLINGS[dataset as DatasetName] ?? {});
+
+/**
+ * The class labels of the `n` samples that sampleDataCpu draws with the same (seed, stream, step):
+ * label i belongs to point i.
+ */
+export function sampleLabelsCpu(
+  dataset: string,
+  labelling: string,
+  n: number,
+  seed: number,
+  stream: number,
+  step: number,
+): Int32Array {
+  const l = labellingOf(dataset, labelling);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const b = philox4x32_10([i, step, stream, 0], [seed, 0]);
+    out[i] = l.label(bitsToUniform(b[0]), bitsToUniform(b[1]), bitsToUniform(b[2]), bitsToUniform(b[3]));
+  }
+  return out;
+}
+
+/** Labels as a row-major one-hot [n, classes] Float64Array. */
+export function oneHot(labels: ArrayLike<number>, classes: number): Float64Array {
+  const out = new Float64Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) out[i * classes + labels[i]] = 1;
+  return out;
+}
+
 /** One sample of `dataset` from four uniforms in (0, 1). */
 export function sampleFromUniforms(
   dataset: string,

@@ -5,7 +5,7 @@
  */
 import code from '../../../shaders/sampleData.wgsl?raw';
 import pointsCode from '../../../shaders/samplePoints.wgsl?raw';
-import { datasetId } from '../cpu/sampleData.ts';
+import { datasetId, labellingOf } from '../cpu/sampleData.ts';
 import { pointsDataset } from '../cpu/pointsData.ts';
 import type { Dispatch, Runtime, View } from '../runtime.ts';
 import { ceilDiv, grid, need } from './common.ts';
@@ -15,8 +15,10 @@ export const SAMPLE_POINTS = { name: 'samplePoints', code: pointsCode };
 const WG = 64;
 
 export interface SampleDataArgs {
-  /** [n, 2] output. */
+  /** [n, 2] output ([n, classes] one-hot with `labels`). */
   out: View;
+  /** A labelling of the dataset (LABELLINGS): write the one-hot class labels of the same samples instead. */
+  labels?: string;
   n: number;
   /** A dataset name (DATASET_IDS) or a registered point set; unknown names throw UnknownDatasetError. */
   dataset: string;
@@ -39,10 +41,14 @@ function pointsView(rt: Runtime, name: string, xy: Float32Array): View {
 
 export function sampleDataDispatch(rt: Runtime, args: SampleDataArgs): Dispatch {
   const { n } = args;
-  need('sampleData', 'out', args.out, 2 * n);
-  need('sampleData', 'step', args.step, 1);
   const set = pointsDataset(args.dataset);
   if (set) {
+    if (args.labels !== undefined)
+      throw new Error(
+        `sampleData: a drawn or loaded point set has no class labels (labels '${args.labels}')`,
+      );
+    need('sampleData', 'out', args.out, 2 * n);
+    need('sampleData', 'step', args.step, 1);
     const pipeline = rt.pipeline(SAMPLE_POINTS, 3, true, { WG });
     const words = new Uint32Array([n, args.seed >>> 0, args.stream >>> 0, set.xy.length / 2, 0, 0, 0, 0]);
     new Float32Array(words.buffer).set([set.jitter], 4);
@@ -58,9 +64,14 @@ export function sampleDataDispatch(rt: Runtime, args: SampleDataArgs): Dispatch 
     };
   }
   const id = datasetId(args.dataset);
-  const pipeline = rt.pipeline(SAMPLE_DATA, 2, true, { DATASET: id, WG });
+  const lab = args.labels === undefined ? null : labellingOf(args.dataset, args.labels);
+  need('sampleData', 'out', args.out, (lab ? lab.classes : 2) * n);
+  need('sampleData', 'step', args.step, 1);
+  const overrides: Record<string, number> = { DATASET: id, WG };
+  if (lab) Object.assign(overrides, { LABELS: lab.id, CLASSES: lab.classes });
+  const pipeline = rt.pipeline(SAMPLE_DATA, 2, true, overrides);
   const uniform = rt.uniform(new Uint32Array([n, args.seed >>> 0, args.stream >>> 0, 0]));
-  const label = `sampleData ${args.dataset} n=${n}`;
+  const label = `sampleData ${args.dataset}${lab ? ` labels ${args.labels}` : ''} n=${n}`;
   return {
     label,
     pipeline,
