@@ -13,5 +13,8 @@ export function listText(): string {
   for (const m of METHODS) lines.push(`  ${m.id.padEnd(9)} ${m.title} (arXiv ${m.paper}): ${m.objective}`);
   lines.push('', 'Datasets (config "dataset"):');
   for (const d of DATASETS) lines.push(`  ${d.name.padEnd(12)} ${d.description}`);
+  lines.push(
+    `  ${'points'.padEnd(12)} Your own x,y points: train --data FILE.csv [--jitter STD], or a drawn link.`,
+  );
   return lines.join('\n');
 }
