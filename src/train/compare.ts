@@ -67,7 +67,7 @@ export async function runComparison(
       diverged: null,
     }));
     const evalEvery =
-      opts.evalEvery ?? Math.max(chunk, Math.ceil(Math.max(...sessions.map((s) => s.totalSteps)) / 8));
+      opts.evalEvery ?? Math.max(1, Math.ceil(Math.max(...sessions.map((s) => s.totalSteps)) / 8));
     const score = async (i: number) => {
       const ev = await sessions[i].evaluate(samples, COMPARE_EVAL_NFES, false);
       runs[i].history.push({ step: sessions[i].step, seconds: runs[i].seconds, report: ev.report });

@@ -28,13 +28,8 @@ export function PresetGallery() {
             key={p.id}
             className="preset"
             data-testid={`preset-${p.id}`}
+            // the hash change opens compare mode (src/ui/urlSync.ts reloads for a compare link)
             href={`#${p.hash}`}
-            // compare mode is chosen when the page loads: open the link as a new page load
-            onClick={(e) => {
-              e.preventDefault();
-              location.hash = p.hash;
-              location.reload();
-            }}
           >
             <span className="preset-title">{p.title} (compare)</span>
             <span className="preset-line">{p.lines[0]}</span>

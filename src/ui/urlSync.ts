@@ -4,6 +4,7 @@
  * link become one visible notice.
  */
 import { paramsSchemaOf } from '../state/methods.ts';
+import { isCompareHash } from '../state/compareUrl.ts';
 import { decodeLink, encodeLink } from '../state/datasetUrl.ts';
 import { store } from './store.ts';
 
@@ -13,6 +14,11 @@ function readHash(): void {
   const hash = location.hash;
   if (hash.replace(/^#/, '') === lastWritten) return;
   if (hash === '' || hash === '#') return;
+  // compare mode is chosen when the page loads (src/ui/main.tsx): a compare link opens as a new load
+  if (isCompareHash(hash)) {
+    location.reload();
+    return;
+  }
   const { config, hide, ignored, sampleClass } = decodeLink(hash, paramsSchemaOf);
   store.getState().load(config, hide);
   store.getState().setView({ sampleClass: sampleClass ?? -1 });

@@ -16,5 +16,8 @@ export function listText(): string {
   }
   lines.push('', 'Datasets (config "dataset"):');
   for (const d of DATASETS) lines.push(`  ${d.name.padEnd(12)} ${d.description}`);
+  lines.push(
+    `  ${'points'.padEnd(12)} Your own x,y points: train --data FILE.csv [--jitter STD], or a drawn link.`,
+  );
   return lines.join('\n');
 }

@@ -126,6 +126,18 @@ const COMPARE_HASH =
   'v=1&dataset=8gaussians&seed=1&width=16&depth=1&batch=64&lr=0.003&steps=24&tsteps=24&tnfe=8&cv=1&compare=fm,meanflow,tvm&nfe=1';
 
 export const compareModeSuite: E2eSuite = async ({ base, artifacts, check, openPage, waitReady }) => {
+  await check('a comparison demo in the gallery opens compare mode with its members', async () => {
+    const page = await openPage(`${base}#v=1&dataset=moons`);
+    await waitReady(page);
+    await page.locator('[data-testid=preset-compare-one-step]').click();
+    await page.waitForSelector('[data-testid=compare-panel]', { timeout: 30_000 });
+    const n = await page.locator('[data-testid=compare-panel]').count();
+    assert(n === 3, `the demo opened ${n} panels`);
+    assert(/compare=meanflow-2d,tvm,freeflow/.test(page.url()), `the link is not the demo's: ${page.url()}`);
+    await page.close();
+    return '3 panels: meanflow-2d, tvm, freeflow';
+  });
+
   await check(
     'a compare link trains three methods: three panels, one overlaid plot per quantity, the table',
     async () => {
