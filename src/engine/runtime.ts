@@ -60,6 +60,11 @@ export class Runtime {
   /** Bytes of GPU memory created by this runtime (storage, uniform and staging). */
   bytesAllocated = 0;
   pipelinesCreated = 0;
+  /**
+   * Called before a compiled step's kernels are built (their pipelines compile then or at the first
+   * submit): the CLI prints "compiling N kernels..." so that a minute of LLVM work on lavapipe is not silence.
+   */
+  onCompile?: (kernels: number) => void;
 
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
