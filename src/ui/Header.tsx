@@ -1,10 +1,12 @@
 /** Title, the adapter the page runs on, and the Share button. */
+import { CheckpointOpen } from './CheckpointOpen.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePlayground } from './store.ts';
 
 export function Header() {
   const adapter = usePlayground((s) => s.gpu.adapter);
   const path = usePlayground((s) => s.gpu.renderPath);
+  const buffers = usePlayground((s) => s.status.gpuBuffers);
   return (
     <header className="header">
       <div className="brand">
@@ -17,6 +19,7 @@ export function Header() {
           <span
             className="adapter"
             data-testid="adapter"
+            data-gpu-buffers={buffers}
             title={
               path === 'readback' ? 'drawn offscreen and copied to the page' : 'drawn on a WebGPU canvas'
             }
@@ -25,6 +28,7 @@ export function Header() {
             {path === 'readback' ? ' · readback' : ''}
           </span>
         )}
+        <CheckpointOpen />
         <ShareButton />
       </div>
     </header>

@@ -2,10 +2,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { loadCheckpointFromQuery } from './CheckpointOpen.tsx';
 import { startUrlSync } from './urlSync.ts';
 import './styles.css';
 
 startUrlSync();
+loadCheckpointFromQuery();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

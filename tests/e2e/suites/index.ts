@@ -2,6 +2,7 @@
  * Feature e2e suites: each file exports one `E2eSuite` and is listed here. The runner calls them in order
  * with the shared browser, after the core checks and before 'no console errors'. Keep one line per suite.
  */
+import { reliabilitySuite } from './reliability.ts';
 import type { E2eSuite } from './suite.ts';
 
-export const SUITES: E2eSuite[] = [];
+export const SUITES: E2eSuite[] = [reliabilitySuite];
