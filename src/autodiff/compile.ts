@@ -80,7 +80,9 @@ export function compileStep(spec: StepSpec, rt: Runtime, opts: CompileOptions = 
     updates: upd,
   });
   const mem = planMemory(s, outputs);
-  const lowered = lowerSchedule(rt, s, mem, opts.seed ?? 0, opts.debug ?? 0);
+  const { result: lowered, uniforms } = rt.collectUniforms(() =>
+    lowerSchedule(rt, s, mem, opts.seed ?? 0, opts.debug ?? 0),
+  );
 
   const slots = new Map<string, NamedSlot>();
   for (const [name, t] of inputs) slots.set(name, { offset: mem.offsetOf(t)!, size: t.size });
@@ -98,6 +100,7 @@ export function compileStep(spec: StepSpec, rt: Runtime, opts: CompileOptions = 
     lines,
     lowered.generated,
     bytesBefore,
+    uniforms,
   );
 
   // Initial state: the arena may come from the pool, so every persistent input is written.

@@ -59,6 +59,7 @@ export function lowerSchedule(
     if (off === undefined) throw new Error(`internal: ${t} has no arena slot`);
     return { buffer: arena, offset: off * 4, size: Math.max(t.size, 1) * 4 };
   };
+  rt.onCompile?.(s.units.length);
   const consts: ArenaConsts = { seed, counter: mem.counter };
   const generated = new Map<string, string>();
   const usesCounter = s.units.some((u) => u.kind === 'sampleData');

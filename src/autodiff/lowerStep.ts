@@ -65,6 +65,8 @@ export class CompiledStep {
     private lines: string[],
     readonly generated: ReadonlyMap<string, string>,
     bytesBefore: number,
+    /** The dispatches' uniform buffers: destroyed with the step, once its queued work is done. */
+    private uniforms: GPUBuffer[] = [],
   ) {
     this.baseBytes = rt.bytesAllocated - bytesBefore;
   }
@@ -187,5 +189,12 @@ export class CompiledStep {
     }
     this.staging.clear();
     this.rt.release(this.arena);
+    const uniforms = this.uniforms;
+    this.uniforms = [];
+    // submitted steps may still read them; after a lost device the promise rejects and nothing is left to free
+    this.rt.device.queue.onSubmittedWorkDone().then(
+      () => uniforms.forEach((u) => u.destroy()),
+      () => {},
+    );
   }
 }

@@ -86,20 +86,25 @@ export function resolveConfig(flags: ConfigFlags): ResolvedConfig {
     warnings = decoded.ignored;
     source = `url #${hash}`;
   }
-  const withOverrides = applyOverrides(raw, flags);
+  const withOverrides = applyOverrides(raw, flags, source);
   try {
     if (flags.data !== undefined)
       source = source === 'url #' ? `data ${flags.data}` : `${source}, data ${flags.data}`;
     return { config: resolveExperiment(withOverrides), source, warnings };
   } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
+    if (e instanceof ConfigError) throw new UsageError(`${flagOf(source)}: ${e.message}`);
     throw e;
   }
 }
 
-function applyOverrides(raw: unknown, flags: ConfigFlags): unknown {
+/** `config runs/x.json` -> `--config runs/x.json`: the flag and the file a message is about. */
+const flagOf = (source: string) => source.replace(/^(config|preset|url) /, '--$1 ');
+
+function applyOverrides(raw: unknown, flags: ConfigFlags, source: string): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new UsageError('An experiment config must be a JSON object.');
+    throw new UsageError(
+      `${flagOf(source)}: an experiment config must be a JSON object, such as {"method": "fm", "dataset": "moons"}.`,
+    );
   const out = structuredClone(raw) as Record<string, unknown>;
   if (flags.seed !== undefined) out.seed = flags.seed;
   if (flags.steps !== undefined)

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../train/config.ts';
-import { CheckpointError, SafetensorsFormatError } from '../train/checkpoint/index.ts';
+import { CheckpointError, SafetensorsDtypeError, SafetensorsFormatError } from '../train/checkpoint/index.ts';
 import { TeacherUnavailableError } from '../train/errors.ts';
 import { UnknownMethodError, MethodParamsError } from '../methods/index.ts';
 import { NoAdapterError } from '../engine/index.ts';
@@ -82,6 +82,7 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
       'safetensors with the batch: data, random.0, random.1, ... (docs/checking.md)',
     )
     .option('--out <file>', 'write loss terms and grad.<parameter> tensors as safetensors')
+    .option('--allow-nonfinite', 'compute even with NaN/Inf values or uniforms outside [0, 1) in the batch')
     .action((o) => run(lossCommand(o)));
 
   program
@@ -183,6 +184,7 @@ const USAGE_ERRORS = [
   MethodParamsError,
   CheckpointError,
   SafetensorsFormatError,
+  SafetensorsDtypeError,
   TeacherUnavailableError,
   ExportUnsupportedError,
 ];
@@ -192,6 +194,9 @@ export function exitCodeOf(e: unknown): number {
   if (USAGE_ERRORS.some((c) => e instanceof c)) return EXIT_USAGE;
   return EXIT_FAILED;
 }
+
+/** A usage error is one line: what is wrong, where, and what to do. */
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
 
 export async function main(argv: string[]): Promise<number> {
   let pending: Promise<number> = Promise.resolve(0);
@@ -206,7 +211,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const code = exitCodeOf(e);
     if (!(e instanceof CommanderError))
-      console.error(e instanceof NoAdapterError || code === EXIT_USAGE ? (e as Error).message : e);
+      console.error(e instanceof NoAdapterError || code === EXIT_USAGE ? oneLine((e as Error).message) : e);
     return code;
   }
 }

@@ -11,6 +11,15 @@ export interface GpuContext {
   lost: Promise<DeviceLostError>;
   debug: DebugLevel;
   destroy(): void;
+  /**
+   * Destroys the device as a real loss would end it, for tests and `?debug=lose-device`: `lost` resolves
+   * (reason "destroyed", saying it was simulated) and every later GPU call fails, but nothing is logged.
+   */
+  simulateLoss(): void;
+  /** True once the device is gone (lost, simulated or destroyed): failures after it are not new errors. */
+  isLost(): boolean;
+  /** GPU buffers created on this device and not destroyed yet: the engine's leak counter (soak tests). */
+  liveBuffers(): { count: number; bytes: number };
 }
 
 export interface AcquireOptions {
@@ -52,11 +61,16 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
     },
   });
   let destroyed = false;
+  let simulated = false;
+  let gone = false;
   const lost = device.lost.then((info) => {
-    const err = new DeviceLostError(info.reason ?? 'unknown', info.message || 'no detail');
-    if (!destroyed) console.error(err.message);
+    gone = true;
+    const detail = simulated ? 'simulated by the debug hook: device.destroy() mid-run' : info.message;
+    const err = new DeviceLostError(info.reason ?? 'unknown', detail || 'no detail');
+    if (!destroyed && !simulated) console.error(err.message);
     return err;
   });
+  const buffers = countBuffers(device);
   return {
     device,
     adapter: describeAdapter(adapter),
@@ -66,5 +80,35 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
       destroyed = true;
       device.destroy();
     },
+    simulateLoss() {
+      simulated = true;
+      device.destroy();
+    },
+    isLost: () => gone || simulated || destroyed,
+    liveBuffers: () => ({ ...buffers }),
   };
+}
+
+/** Counts buffers created on `device` and not yet destroyed (wraps createBuffer and each buffer's destroy). */
+function countBuffers(device: GPUDevice): { count: number; bytes: number } {
+  const live = { count: 0, bytes: 0 };
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
+    const buffer = create(descriptor);
+    const size = buffer.size;
+    live.count++;
+    live.bytes += size;
+    const destroy = buffer.destroy.bind(buffer);
+    let freed = false;
+    buffer.destroy = () => {
+      if (!freed) {
+        freed = true;
+        live.count--;
+        live.bytes -= size;
+      }
+      destroy();
+    };
+    return buffer;
+  };
+  return live;
 }

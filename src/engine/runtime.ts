@@ -60,6 +60,11 @@ export class Runtime {
   /** Bytes of GPU memory created by this runtime (storage, uniform and staging). */
   bytesAllocated = 0;
   pipelinesCreated = 0;
+  /**
+   * Called before a compiled step's kernels are built (their pipelines compile then or at the first
+   * submit): the CLI prints "compiling N kernels..." so that a minute of LLVM work on lavapipe is not silence.
+   */
+  onCompile?: (kernels: number) => void;
 
   constructor(readonly ctx: GpuContext) {
     this.device = ctx.device;
@@ -199,6 +204,24 @@ export class Runtime {
     return spans.map((s) => ({ buffer, ...s }));
   }
 
+  private owned: GPUBuffer[] | null = null;
+
+  /**
+   * Runs `build` and returns the uniform buffers it created, for the caller to destroy with what it built
+   * (a compiled step owns its dispatches' uniforms: without this, every replaced program leaked them).
+   */
+  collectUniforms<T>(build: () => T): { result: T; uniforms: GPUBuffer[] } {
+    const outer = this.owned;
+    const mine: GPUBuffer[] = [];
+    this.owned = mine;
+    try {
+      return { result: build(), uniforms: mine };
+    } finally {
+      this.owned = outer;
+      outer?.push(...mine);
+    }
+  }
+
   /** A uniform buffer holding `data` (u32/f32 words; padded to 16 bytes). */
   uniform(data: ArrayBuffer | ArrayBufferView): GPUBuffer {
     const bytes =
@@ -208,6 +231,7 @@ export class Runtime {
     const size = alignUp(Math.max(bytes.byteLength, 16), 16);
     this.bytesAllocated += size;
     const buf = this.device.createBuffer({ size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.owned?.push(buf);
     this.device.queue.writeBuffer(buf, 0, bytes);
     return buf;
   }

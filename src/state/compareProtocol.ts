@@ -26,6 +26,6 @@ export type ToCompareWorker =
   | { type: 'stepsPerFrame'; steps: number };
 
 export type FromCompareWorker =
-  | { type: 'ready'; adapter: string; renderPath: RenderPath }
+  | { type: 'ready'; adapter: string; software: boolean; renderPath: RenderPath }
   | { type: 'member'; id: number; msg: FromWorker }
   | { type: 'fatal'; message: string };

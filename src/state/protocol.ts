@@ -17,11 +17,21 @@ export type ToWorker =
       width: number;
       height: number;
       forceReadback: boolean;
+      /** `?debug=lose-device`: destroy the device once mid-training, to exercise recovery (tests). */
+      debug?: string;
       config: ExperimentConfig;
       view: ViewSettings;
     }
   | { type: 'resize'; width: number; height: number }
   | { type: 'config'; config: ExperimentConfig }
+  /** A checkpoint opened in the page: its config, and its parameters as the new session's start. */
+  | {
+      type: 'checkpoint';
+      config: ExperimentConfig;
+      initial: Record<string, Float32Array>;
+      teacherLoaded: boolean;
+      step: number;
+    }
   | { type: 'view'; view: ViewSettings }
   | { type: 'play' }
   | { type: 'pause' }
@@ -36,10 +46,20 @@ export interface RunStatus {
   stepsPerSecond: number;
   /** frames drawn per second by the worker */
   drawsPerSecond: number;
+  /** GPU buffers alive on the worker's device (the engine's leak counter; soak tests read it). */
+  gpuBuffers: number;
 }
 
 export type FromWorker =
-  | { type: 'ready'; adapter: string; renderPath: RenderPath; training: boolean; trainingNote: string }
+  | {
+      type: 'ready';
+      adapter: string;
+      /** No hardware acceleration (SwiftShader, lavapipe): the page picks a small starting experiment. */
+      software: boolean;
+      renderPath: RenderPath;
+      training: boolean;
+      trainingNote: string;
+    }
   | { type: 'status'; status: RunStatus }
   | { type: 'summary'; summary: StepSummary }
   | { type: 'quality'; report: QualityReport }

@@ -7,6 +7,8 @@
 import { createStore } from 'zustand/vanilla';
 import { labellingNames } from '../engine/cpu/sampleData.ts';
 import { methodById } from '../methods/index.ts';
+import { SOFTWARE_HINT, softwareStart } from './adapterDefaults.ts';
+import { decodeCheckpoint, type Checkpoint } from '../train/checkpoint/index.ts';
 import { defaultExperiment, type ExperimentConfig, type ParamValue } from '../train/config.ts';
 import type { QualityReport, StepSummary } from '../train/session.ts';
 import type { FromWorker, RenderPath, RunStatus, ToWorker } from './protocol.ts';
@@ -52,6 +54,8 @@ export interface PlaygroundActions {
   setStepsPerFrame(steps: number): void;
   load(config: ExperimentConfig, hide: string[]): void;
   applyPreset(id: string): void;
+  /** A .safetensors checkpoint (dropped or given by `?checkpoint=URL`): its config and its parameters. */
+  loadCheckpoint(bytes: ArrayBuffer, name: string): void;
   play(): void;
   pause(): void;
   step(): void;
@@ -67,6 +71,7 @@ const idleStatus: RunStatus = {
   stage: 'student',
   stepsPerSecond: 0,
   drawsPerSecond: 0,
+  gpuBuffers: 0,
 };
 
 let nextNotice = 1;
@@ -86,7 +91,10 @@ export function validCondition(config: ExperimentConfig): ExperimentConfig {
 export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
   let send: (msg: ToWorker) => void = () => {};
   return createStore<PlaygroundState & PlaygroundActions>()((set, get) => {
+    /** A link was loaded or the user changed something: the adapter's starting experiment no longer applies. */
+    let chosen = false;
     const changeConfig = (config: ExperimentConfig) => {
+      chosen = true;
       config = { ...validCondition(config), params: resolveParams(config.method, config.params) };
       set((s) => ({
         config,
@@ -145,6 +153,37 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
         set({ hide });
         changeConfig(config);
       },
+      loadCheckpoint(bytes, name) {
+        let ck: Checkpoint;
+        try {
+          ck = decodeCheckpoint(bytes);
+        } catch (e) {
+          get().notify('warning', `${name}: ${e instanceof Error ? e.message : String(e)}`);
+          return;
+        }
+        chosen = true;
+        const config = { ...ck.config, params: resolveParams(ck.config.method, ck.config.params) };
+        const step = Math.max(0, Math.floor(Number(ck.metadata.step ?? 0)) || 0);
+        set((s) => ({
+          config,
+          presetId: null,
+          runId: s.runId + 1,
+          lastSummary: null,
+          lastQuality: null,
+          status: { ...idleStatus, step },
+        }));
+        send({
+          type: 'checkpoint',
+          config,
+          initial: Object.fromEntries([...ck.params].map(([k, p]) => [k, p.data])),
+          teacherLoaded: [...ck.params.keys()].some((k) => k.startsWith('teacher.')),
+          step,
+        });
+        get().notify(
+          'info',
+          `Loaded ${name}: ${config.method} on ${config.dataset}, trained ${step.toLocaleString('en-US')} steps. The link holds its config, not its parameters; reset starts that config from scratch.`,
+        );
+      },
       applyPreset(id) {
         const p = presetById(id);
         if (!p) return;
@@ -185,6 +224,10 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
       receive(msg) {
         switch (msg.type) {
           case 'ready':
+            if (msg.software && get().gpu.phase === 'starting') {
+              if (!chosen) changeConfig(softwareStart());
+              get().notify('info', SOFTWARE_HINT);
+            }
             set((s) => ({
               gpu: {
                 ...s.gpu,

@@ -56,15 +56,6 @@ export const URL_FIELDS: readonly Field[] = [
 
 const PARAM_PREFIX = 'p.';
 
-/**
- * Class conditioning (config.condition), written only when the config has it, so unconditional links are
- * unchanged: `labels=groups&drop=0.1&cfg=2`. `class=K` is the class the samples show (absent: all).
- */
-const CONDITION_FIELDS = { labels: 'labels', drop: 'dropout', cfg: 'cfg' } as const;
-type ConditionKey = keyof typeof CONDITION_FIELDS;
-const isConditionKey = (k: string): k is ConditionKey =>
-  Object.prototype.hasOwnProperty.call(CONDITION_FIELDS, k);
-
 export interface SharedExperiment {
   config: ExperimentConfig;
   /** Control names hidden for a lesson (`hide=method,dataset`): URL keys, `p.<name>`, or panel names. */
@@ -72,6 +63,14 @@ export interface SharedExperiment {
   /** Labelled runs: the class the samples show (`class=`); absent or -1: every class. */
   sampleClass?: number;
 }
+
+/**
+ * Class conditioning (config.condition), written only when the config has it, so unconditional links are
+ * unchanged: `labels=groups&drop=0.1&cfg=2`. `class=K` is the class the samples show (absent: all).
+ */
+const CONDITION_FIELDS = { labels: 'labels', drop: 'dropout', cfg: 'cfg' } as const;
+type ConditionKey = keyof typeof CONDITION_FIELDS;
+const isConditionKey = (k: string): k is ConditionKey => Object.hasOwn(CONDITION_FIELDS, k);
 
 export interface DecodedExperiment extends SharedExperiment {
   /** One human-readable line per field that was ignored (unknown key or bad value). Empty when all was used. */
@@ -135,49 +134,130 @@ function firstIssue(r: { error?: { issues: { message: string }[] } }): string {
   return r.error?.issues[0]?.message ?? 'invalid';
 }
 
-/**
- * Reads a hash (with or without '#'). `paramsSchema` is the chosen method's hyperparameter schema when known:
- * method parameters are then checked field by field; without it they are kept as typed by their text.
- */
-export function decodeExperiment(
-  hash: string,
-  paramsSchema?: (method: string) => z.ZodObject | undefined,
-): DecodedExperiment {
-  const defaults = defaultExperiment();
-  const raw: Record<string, unknown> = { net: {}, train: {}, teacher: {} };
-  const params: Record<string, ParamValue> = {};
-  const ignored: string[] = [];
-  let hide: string[] = [];
-  const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  const byKey = new Map(URL_FIELDS.map((f) => [f.key, f]));
-  const rawParams: [string, string][] = [];
-  const rawCondition: Record<string, unknown> = {};
-  let sampleClass: number | undefined;
+/** Longest echo of a link's text in a notice: a 100 KB value or `steps=999...9` must not widen the page. */
+const ECHO_MAX = 40;
 
+/** Link text as a notice quotes it: control characters dropped, long text cut with its length named. */
+export function echo(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = (t: string) => t.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  if (text.length <= ECHO_MAX) return clean(text);
+  return `${clean(text.slice(0, ECHO_MAX - 8))}... (${text.length} chars)`;
+}
+
+/** Longest `key=value` read: every field fits in a few dozen characters; a 100 KB value is not decoded. */
+const PART_MAX = 2000;
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The first characters of a long encoded text, decoded (a cut escape or UTF-8 sequence is dropped). */
+function decodeHead(text: string): string {
+  let head = text.slice(0, 3 * ECHO_MAX).replace(/%[0-9A-Fa-f]?$/, '');
+  for (let i = 0; i < 4; i++) {
+    try {
+      return decodeURIComponent(head);
+    } catch {
+      head = head.replace(/%[0-9A-Fa-f]{2}$/, '');
+    }
+  }
+  return head;
+}
+
+/** Names a lesson may hide (URL keys, `p.<name>`, panel names): short identifiers, nothing else. */
+const HIDE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
+const HIDE_MAX = 64;
+/** A method parameter's name in a link: an identifier, never a key that an object's prototype holds. */
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** True for names such as `__proto__`, `constructor` or `toString` that plain objects inherit. */
+function isPrototypeKey(name: string): boolean {
+  return name === '__proto__' || name in Object.prototype;
+}
+
+/**
+ * Splits a hash into a null-prototype map of the last value of each key, in order of first appearance.
+ * Keys given twice are named in `ignored` (the last value is used); undecodable parts are named and skipped.
+ */
+function splitHash(text: string, ignored: string[]): Map<string, string> {
+  const entries = new Map<string, string>();
+  const repeated = new Map<string, number>();
   for (const part of text.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
+    if (part.length > PART_MAX) {
+      const key = eq < 0 ? part : part.slice(0, eq);
+      const name = key.length <= PART_MAX ? safeDecode(key) : decodeHead(key);
+      ignored.push(`${echo(name)} (${part.length} characters: longer than any field takes)`);
+      continue;
+    }
     let key: string;
     let value: string;
     try {
       key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
       value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
     } catch {
-      ignored.push(`"${part}" (not valid URL text)`);
+      ignored.push(`"${echo(part)}" (not valid URL text)`);
       continue;
     }
+    if (entries.has(key)) repeated.set(key, (repeated.get(key) ?? 1) + 1);
+    entries.set(key, value);
+  }
+  for (const [key, n] of repeated)
+    ignored.push(`${echo(key)} (given ${n} times; using the last, ${echo(entries.get(key) ?? '')})`);
+  return entries;
+}
+
+function readHide(value: string, ignored: string[]): string[] {
+  const hide: string[] = [];
+  const bad: string[] = [];
+  for (const name of value.split(',').map((s) => s.trim())) {
+    if (name === '') continue;
+    if (!HIDE_NAME.test(name) || hide.length >= HIDE_MAX) bad.push(name);
+    else if (!hide.includes(name)) hide.push(name);
+  }
+  if (bad.length > 0)
+    ignored.push(
+      `hide: ${bad.length} name(s) such as "${echo(bad[0])}" (a control's URL key, p.<name> or a panel name)`,
+    );
+  return hide;
+}
+
+/**
+ * Reads a hash (with or without '#'). `paramsSchema` is the chosen method's hyperparameter schema when known:
+ * method parameters are then checked field by field; without it they are kept as typed by their text.
+ * Only known keys are read (config keys never reach an object's prototype); the result is always a valid config.
+ */
+export function decodeExperiment(
+  hash: string,
+  paramsSchema?: (method: string) => z.ZodObject | undefined,
+): DecodedExperiment {
+  const defaults = defaultExperiment();
+  const raw = { net: {}, train: {}, teacher: {} } as Record<Section, Record<string, unknown>> &
+    Record<string, unknown>;
+  const ignored: string[] = [];
+  let hide: string[] = [];
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  const byKey = new Map(URL_FIELDS.map((f) => [f.key, f]));
+  const rawParams = new Map<string, string>();
+  const rawCondition: Record<string, unknown> = Object.create(null);
+  let sampleClass: number | undefined;
+
+  for (const [key, value] of splitHash(text, ignored)) {
     if (key === 'v') {
       if (value !== String(CONFIG_VERSION))
         ignored.push(
-          `v=${value} (this page reads format version ${CONFIG_VERSION}; fields are read as version ${CONFIG_VERSION})`,
+          `v=${echo(value)} (this page reads format version ${CONFIG_VERSION}; fields are read as version ${CONFIG_VERSION})`,
         );
       continue;
     }
     if (key === 'hide') {
-      hide = value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      hide = readHide(value, ignored);
       continue;
     }
     if (isConditionKey(key)) {
@@ -185,34 +265,40 @@ export function decodeExperiment(
       const schema = conditionSchema.shape[name];
       const r = schema.safeParse(coerce(value, schema));
       if (r.success) rawCondition[name] = r.data;
-      else ignored.push(`${key}=${value} (${firstIssue(r)})`);
+      else ignored.push(`${key}=${echo(value)} (${firstIssue(r)})`);
       continue;
     }
     if (key === 'class') {
       const k = Number(value);
       if (value.trim() !== '' && Number.isInteger(k) && k >= -1) sampleClass = k;
-      else ignored.push(`class=${value} (give a class index 0, 1, ... or -1 for all; showing all classes)`);
+      else
+        ignored.push(
+          `class=${echo(value)} (give a class index 0, 1, ... or -1 for all; showing all classes)`,
+        );
       continue;
     }
     if (key.startsWith(PARAM_PREFIX) && key.length > PARAM_PREFIX.length) {
-      rawParams.push([key.slice(PARAM_PREFIX.length), value]);
+      const name = key.slice(PARAM_PREFIX.length);
+      if (!PARAM_NAME.test(name) || isPrototypeKey(name))
+        ignored.push(`${echo(key)} (not a method parameter's name)`);
+      else rawParams.set(name, value);
       continue;
     }
     const f = byKey.get(key);
     if (!f) {
-      ignored.push(`${key} (unknown field)`);
+      ignored.push(`${echo(key)} (unknown field)`);
       continue;
     }
     const schema = fieldSchema(f);
     const r = schema.safeParse(coerce(value, schema));
     if (!r.success) {
       ignored.push(
-        `${key}=${value} (${firstIssue(r)}; using ${formatValue(readValue(defaults, f) as ParamValue)})`,
+        `${key}=${echo(value)} (${firstIssue(r)}; using ${formatValue(readValue(defaults, f) as ParamValue)})`,
       );
       continue;
     }
     if (f.section === null) raw[f.name] = r.data;
-    else (raw[f.section] as Record<string, unknown>)[f.name] = r.data;
+    else raw[f.section][f.name] = r.data;
   }
 
   const config = experimentSchema.parse(raw);
@@ -231,8 +317,9 @@ export function decodeExperiment(
   }
   const methodSchema = paramsSchema?.(config.method);
   const shape = methodSchema ? (methodSchema.shape as Record<string, z.ZodType>) : undefined;
+  const params: [string, ParamValue][] = [];
   for (const [name, value] of rawParams) {
-    const schema = shape?.[name];
+    const schema = shape && Object.hasOwn(shape, name) ? shape[name] : undefined;
     if (shape && !schema) {
       ignored.push(`p.${name} (not a parameter of ${config.method})`);
       continue;
@@ -240,13 +327,13 @@ export function decodeExperiment(
     const typed = coerce(value, schema);
     const r = schema ? schema.safeParse(typed) : { success: true as const, data: typed };
     if (!r.success) {
-      ignored.push(`p.${name}=${value} (${firstIssue(r)}; using the method's default)`);
+      ignored.push(`p.${name}=${echo(value)} (${firstIssue(r)}; using the method's default)`);
       continue;
     }
     if (typeof r.data === 'number' || typeof r.data === 'string' || typeof r.data === 'boolean')
-      params[name] = r.data;
+      params.push([name, r.data]);
   }
-  config.params = params;
+  config.params = Object.fromEntries(params);
   if (config.condition === undefined) delete config.condition;
   return sampleClass === undefined ? { config, hide, ignored } : { config, hide, ignored, sampleClass };
 }
@@ -266,12 +353,14 @@ function decodeCondition(
   try {
     labellingOf(config.dataset, labels);
   } catch (e) {
-    ignored.push(`labels=${labels} (${(e as Error).message} The run is unconditional.)`);
+    ignored.push(`labels=${echo(labels)} (${(e as Error).message} The run is unconditional.)`);
     return undefined;
   }
   if (!methodById(config.method).supportsLabels) {
-    ignored.push(`labels=${labels} (${config.method} does not take class labels; the run is unconditional)`);
+    ignored.push(
+      `labels=${echo(labels)} (${config.method} does not take class labels; the run is unconditional)`,
+    );
     return undefined;
   }
-  return conditionSchema.parse(raw);
+  return conditionSchema.parse({ ...raw });
 }

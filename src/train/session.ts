@@ -28,6 +28,12 @@ export interface QualityReport {
   floor: Record<string, number>;
 }
 
+/** Every network tensor (networks, their EMA, the teacher) at a step, on the host. */
+export interface ParameterSnapshot {
+  step: number;
+  values: Record<string, Float32Array>;
+}
+
 /** Points that live on the GPU, for a renderer to draw without copying them to JavaScript. */
 export interface PointSet {
   buffer: GPUBuffer;
@@ -62,5 +68,10 @@ export interface TrainingSession {
   quality(samples: number): Promise<QualityReport>;
   /** Parameters by PyTorch name (for checkpoints). */
   parameters(): Promise<Map<string, Float32Array>>;
+  /**
+   * The last parameter snapshot known good (host memory, read every ~2 s): what survives a lost device.
+   * Pass its values as `initial` and its step as `startStep` to a new session to go on from it.
+   */
+  readonly snapshot: ParameterSnapshot | null;
   dispose(): void;
 }

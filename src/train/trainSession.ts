@@ -38,7 +38,14 @@ export interface GuideReward {
   sigma: number;
 }
 import { TRAIN_CFG_INPUT, type SampleCondition } from './conditioning.ts';
-import type { PointSet, QualityReport, StageName, StepSummary, TrainingSession } from './session.ts';
+import type {
+  ParameterSnapshot,
+  PointSet,
+  QualityReport,
+  StageName,
+  StepSummary,
+  TrainingSession,
+} from './session.ts';
 import { ACC, buildStageGraph, type StageGraph } from './stageGraph.ts';
 import { initialStateValues, networkValueNames, startOfStage } from './state.ts';
 
@@ -54,6 +61,11 @@ export interface SessionOptions {
    * second session of the same shapes starts without compiling shaders again (tests, the results table).
    */
   runtime?: Runtime;
+  /**
+   * Go on from this step of the plan (a snapshot's step, after a lost device): the stage holding it starts
+   * there, with the step counter (and so the random stream) where it was. Optimiser moments restart at zero.
+   */
+  startStep?: number;
 }
 
 export interface Evaluation {
@@ -76,8 +88,8 @@ export class FlowSession implements TrainingSession {
   private prevAcc: Float32Array | null = null;
   private rate = new RateMeter();
   private diverged: DivergedError | null = null;
-  private lastGood: { step: number; values: Record<string, Float32Array> } | null = null;
-  private pendingSnapshot: { step: number; values: Record<string, Float32Array> } | null = null;
+  private lastGood: ParameterSnapshot | null = null;
+  private pendingSnapshot: ParameterSnapshot | null = null;
   private lastSnapshotAt = 0;
   private evalRound = 0;
   /** Network values by input name, on the host: the state between stages. */
@@ -88,6 +100,8 @@ export class FlowSession implements TrainingSession {
   private snapshotInFlight: Promise<void> = Promise.resolve();
   /** Networks (and `ema.<net>`) whose values came from a checkpoint: never re-initialised by copies. */
   private loaded: Set<string>;
+  /** Steps of the current stage that ran before this session (a resumed run): the accumulator counts from here. */
+  private offset = 0;
 
   constructor(
     readonly gpu: GpuContext,
@@ -118,7 +132,18 @@ export class FlowSession implements TrainingSession {
       analytic: this.analytic,
       useEma: () => this.useEma,
     });
-    this.startStage(0);
+    const at = Math.min(Math.max(0, opts.startStep ?? 0), this.totalSteps);
+    let resumeStage = 0;
+    this.plan.forEach((p, i) => {
+      if (p.start <= at) resumeStage = i;
+    });
+    this.startStage(resumeStage, at);
+    // resumed inside an earlier stage: later stages initialise their copies as an unbroken run would
+    if (at > 0 && resumeStage < this.plan.length - 1) this.loaded = new Set();
+  }
+
+  get snapshot(): ParameterSnapshot | null {
+    return this.lastGood;
   }
 
   get teacherKind(): TeacherKind {
@@ -153,7 +178,7 @@ export class FlowSession implements TrainingSession {
     return this.stageIndex >= this.plan.length - 1 && this.submitted >= this.current.steps;
   }
 
-  private startStage(i: number): void {
+  private startStage(i: number, at?: number): void {
     this.stageIndex = i;
     const planned = this.current;
     this.values = startOfStage(this.method, this.config, planned, this.values, this.plan, this.loaded);
@@ -172,9 +197,10 @@ export class FlowSession implements TrainingSession {
       this.rt,
       { updates: this.graph.updates, feeds },
       this.config.seed,
-      planned.start,
+      at ?? planned.start,
     );
-    this.submitted = 0;
+    this.offset = (at ?? planned.start) - planned.start;
+    this.submitted = this.offset;
     this.prevAcc = null;
     this.completedAcc = 0;
     this.rate.reset();
@@ -216,7 +242,7 @@ export class FlowSession implements TrainingSession {
     const { losses, nonFinite } = windowMean({ sums, steps });
     this.prevAcc = acc;
     this.completedAcc = count;
-    const step = base + count;
+    const step = base + this.offset + count;
     const stepsPerSecond = this.rate.mark(step);
     if (nonFinite.length > 0 && !this.diverged) {
       this.diverged = new DivergedError(step, nonFinite, this.method.id);
@@ -225,9 +251,9 @@ export class FlowSession implements TrainingSession {
       // a snapshot read before this finite read is known good
       if (this.pendingSnapshot && this.pendingSnapshot.step <= step) this.lastGood = this.pendingSnapshot;
       if (snapshotDue) {
-        this.snapshotInFlight = this.snapshot(step).catch((e: unknown) => {
+        this.snapshotInFlight = this.takeSnapshot(step).catch((e: unknown) => {
           // disposed (or its program replaced) while the read waited: the snapshot is simply not needed
-          if (!(e instanceof ProgramDestroyedError))
+          if (!(e instanceof ProgramDestroyedError) && !this.gpu.isLost())
             console.error(`snapshot of the parameters failed: ${String(e)}`);
         });
       }
@@ -242,7 +268,7 @@ export class FlowSession implements TrainingSession {
     };
   }
 
-  private async snapshot(step: number): Promise<void> {
+  private async takeSnapshot(step: number): Promise<void> {
     this.lastSnapshotAt = performance.now();
     this.pendingSnapshot = null;
     const values = await this.readNetworks();
@@ -393,7 +419,7 @@ export class FlowSession implements TrainingSession {
   }
 
   private get completedStep(): number {
-    return this.current.start + this.completedAcc;
+    return this.current.start + this.offset + this.completedAcc;
   }
 
   async quality(samples: number): Promise<QualityReport> {

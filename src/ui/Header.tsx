@@ -1,4 +1,5 @@
-/** Title, the adapter the page runs on, the Export to PyTorch and Share buttons. */
+/** Title, the adapter the page runs on, the Open checkpoint, Export to PyTorch and Share buttons. */
+import { CheckpointOpen } from './CheckpointOpen.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { ShareButton } from './ShareButton.tsx';
 import { usePlayground } from './store.ts';
@@ -6,6 +7,7 @@ import { usePlayground } from './store.ts';
 export function Header() {
   const adapter = usePlayground((s) => s.gpu.adapter);
   const path = usePlayground((s) => s.gpu.renderPath);
+  const buffers = usePlayground((s) => s.status.gpuBuffers);
   return (
     <header className="header">
       <div className="brand">
@@ -18,6 +20,7 @@ export function Header() {
           <span
             className="adapter"
             data-testid="adapter"
+            data-gpu-buffers={buffers}
             title={
               path === 'readback' ? 'drawn offscreen and copied to the page' : 'drawn on a WebGPU canvas'
             }
@@ -26,6 +29,7 @@ export function Header() {
             {path === 'readback' ? ' · readback' : ''}
           </span>
         )}
+        <CheckpointOpen />
         <ExportButton />
         <ShareButton />
       </div>

@@ -8,6 +8,7 @@ import { startCompareWorker } from './compare/compareClient.ts';
 import { decodeCompare, isCompareHash } from '../state/compareUrl.ts';
 import { paramsSchemaOf } from '../state/methods.ts';
 import { store } from './store.ts';
+import { loadCheckpointFromQuery } from './CheckpointOpen.tsx';
 import { startUrlSync } from './urlSync.ts';
 import './styles.css';
 
@@ -24,7 +25,10 @@ if (compare) {
         'warning',
         `Some fields of this link were ignored and use their defaults: ${c.ignored.join('; ')}.`,
       );
-} else startUrlSync();
+} else {
+  startUrlSync();
+  loadCheckpointFromQuery();
+}
 createRoot(document.getElementById('root')!).render(
   <StrictMode>{compare ? <CompareApp /> : <App />}</StrictMode>,
 );

@@ -9,6 +9,8 @@ let worker: Worker | null = null;
 
 /** Query flag `?render=readback` forces the readback path (tests read the canvas pixels through it). */
 export const forceReadback = new URLSearchParams(location.search).get('render') === 'readback';
+/** Query flag `?debug=lose-device` makes the worker destroy its device once mid-training (recovery tests). */
+const debug = new URLSearchParams(location.search).get('debug') ?? undefined;
 
 export function startWorker(canvas: HTMLCanvasElement, width: number, height: number): void {
   if (worker) return;
@@ -30,7 +32,7 @@ export function startWorker(canvas: HTMLCanvasElement, width: number, height: nu
   store.getState().bind(send);
   const offscreen = canvas.transferControlToOffscreen();
   const { config, view } = store.getState();
-  send({ type: 'init', canvas: offscreen, width, height, forceReadback, config, view }, [offscreen]);
+  send({ type: 'init', canvas: offscreen, width, height, forceReadback, debug, config, view }, [offscreen]);
 }
 
 export function resizeWorkerCanvas(width: number, height: number): void {

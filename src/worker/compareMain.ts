@@ -53,7 +53,12 @@ async function start(msg: Extract<ToCompareWorker, { type: 'init' }>): Promise<v
     const create = await loadCreateSession();
     if (!create) throw new Error('training is not in this build');
     world = { gpu, renderer, presents, create, view: msg.view, members: [], stepsPerFrame: 8 };
-    post({ type: 'ready', adapter: gpu.adapter.line, renderPath: presents ? 'canvas' : 'readback' });
+    post({
+      type: 'ready',
+      adapter: gpu.adapter.line,
+      software: gpu.adapter.kind !== 'hardware',
+      renderPath: presents ? 'canvas' : 'readback',
+    });
     for (const m of early.splice(0)) handle(m);
     raf(frame);
   } catch (e) {

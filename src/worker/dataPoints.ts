@@ -28,9 +28,20 @@ export class DataPoints {
       if (this.out) this.runtime.release(this.out.buffer);
       this.out = this.runtime.tensor(2 * n);
       const step = this.runtime.upload([0]);
-      this.runtime.submit([
-        sampleDataDispatch(this.runtime, { out: this.out, n, dataset, seed, stream: DISPLAY_STREAM, step }),
-      ]);
+      const out = this.out;
+      const { result, uniforms } = this.runtime.collectUniforms(() =>
+        sampleDataDispatch(this.runtime, { out, n, dataset, seed, stream: DISPLAY_STREAM, step }),
+      );
+      this.runtime.submit([result]);
+      // the step counter and the dispatch's uniform are needed by this one submit only (a page soak found
+      // two buffers leaked per redraw: every link or seed change while no session exists redraws)
+      this.runtime.device.queue.onSubmittedWorkDone().then(
+        () => {
+          uniforms.forEach((u) => u.destroy());
+          this.runtime.release(step.buffer);
+        },
+        () => {},
+      );
       this.key = key;
       this.count = n;
     }

@@ -4,7 +4,7 @@
  * reads back a summary for the page. Frames are paced by the GPU: while the previous frame's work is still
  * queued, no new steps are recorded, so a slow (software) GPU never builds up a backlog.
  */
-import { acquireGpu, NoAdapterError, type GpuContext } from '../engine/index.ts';
+import { acquireGpu, NoAdapterError, type DeviceLostError, type GpuContext } from '../engine/index.ts';
 import { viewBox, viewMatrix } from '../state/camera.ts';
 import { datasetOf, type ExperimentConfig } from '../train/config.ts';
 import type { PointSet, TrainingSession } from '../train/session.ts';
@@ -35,7 +35,18 @@ const raf: (cb: () => void) => void =
     ? (cb) => (self as unknown as { requestAnimationFrame(cb: () => void): number }).requestAnimationFrame(cb)
     : (cb) => setTimeout(cb, 16);
 
+/** What the page handed over once: kept to rebuild everything on a new device after a loss. */
+let init: Extract<ToWorker, { type: 'init' }> | null = null;
+/** `?debug=lose-device`: the device is destroyed once, when training passes this step. */
+const LOSE_DEVICE_AT_STEP = 40;
+let loseDeviceArmed = false;
+let recoveries = 0;
+/** A device lost again and again is not recovered forever: the overlay asks for a reload. */
+const MAX_RECOVERIES = 3;
+
 async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  init = msg;
+  loseDeviceArmed = msg.debug === 'lose-device';
   let gpu: GpuContext;
   try {
     gpu = await acquireGpu();
@@ -47,16 +58,26 @@ async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     });
     return;
   }
-  gpu.lost.then((err) => post({ type: 'fatal', kind: 'device-lost', message: err.message }));
+  msg.canvas.width = msg.width;
+  msg.canvas.height = msg.height;
+  await buildWorld(gpu, msg.config, msg.view);
+  world?.training?.configure(msg.config);
+  for (const m of early.splice(0)) handle(m);
+  raf(frame);
+}
+
+/** Renderer, surface, data and training on `gpu`; tells the page it is ready. */
+async function buildWorld(gpu: GpuContext, config: ExperimentConfig, view: ViewSettings): Promise<World> {
+  const msg = init!;
+  gpu.lost.then((err) => void recover(gpu, err));
   const renderer = new Renderer(gpu.device);
   // A software adapter is not trusted to present even when the probe passes: it may stay transparent.
   const presents =
     !msg.forceReadback &&
     gpu.adapter.kind === 'hardware' &&
     (await probeCanvasPresents(gpu.device, renderer));
-  msg.canvas.width = msg.width;
-  msg.canvas.height = msg.height;
   const onError = (e: unknown) =>
+    !gpu.isLost() &&
     post({
       type: 'notice',
       level: 'warning',
@@ -72,19 +93,58 @@ async function start(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     surface,
     data: new DataPoints(gpu),
     training: createSession ? new Training(gpu, createSession, post) : null,
-    config: msg.config,
-    view: msg.view,
+    config,
+    view,
   };
-  world.training?.configure(msg.config);
   post({
     type: 'ready',
     adapter: gpu.adapter.line,
+    software: gpu.adapter.kind !== 'hardware',
     renderPath: surface.path,
     training: world.training !== null,
     trainingNote: world.training ? '' : NO_TRAINING_NOTE,
   });
+  return world;
+}
+
+/**
+ * The device was lost (a driver reset, or the debug hook): say so, acquire a new device, rebuild the world and
+ * restore the last parameter snapshot (host memory) and the experiment; training goes on if it was running.
+ */
+async function recover(lost: GpuContext, err: DeviceLostError): Promise<void> {
+  const w = world;
+  if (!w || w.gpu !== lost) return; // destroyed by us on purpose, or already replaced
+  const snapshot = w.training?.session?.snapshot ?? null;
+  const wasRunning = w.training?.isRunning ?? false;
+  world = null; // frames stop; the page's messages wait in `early`
+  dataCache = null;
+  framesInFlight = 0;
+  if (++recoveries > MAX_RECOVERIES) {
+    post({ type: 'fatal', kind: 'device-lost', message: err.message });
+    return;
+  }
+  const from = snapshot ? `the parameters of step ${snapshot.step.toLocaleString('en-US')}` : 'the start';
+  post({
+    type: 'notice',
+    level: 'warning',
+    text: `The GPU device was lost (${err.reason}). Getting a new device and going on from ${from}...`,
+  });
+  let gpu: GpuContext;
+  try {
+    gpu = await acquireGpu();
+  } catch (e) {
+    post({ type: 'fatal', kind: 'device-lost', message: `${err.message} (${String(e)})` });
+    return;
+  }
+  const next = await buildWorld(gpu, w.config, w.view);
+  const start = snapshot ? { initial: snapshot.values, startStep: snapshot.step } : undefined;
+  next.training?.configure(w.config, start, wasRunning);
+  post({
+    type: 'notice',
+    level: 'info',
+    text: `Recovered on a new GPU device: the experiment goes on from ${from} (optimiser moments restart from zero).`,
+  });
   for (const m of early.splice(0)) handle(m);
-  raf(frame);
 }
 
 let dataCache: { session: TrainingSession; n: number; set: PointSet } | null = null;
@@ -122,8 +182,17 @@ function applySampleCondition(session: TrainingSession | null, view: ViewSetting
 function frame(): void {
   raf(frame);
   const w = world;
-  if (!w || framesInFlight > 0) return;
+  if (!w || framesInFlight > 0 || w.gpu.isLost()) return;
   const now = performance.now();
+  if (
+    loseDeviceArmed &&
+    (w.training?.session?.step ?? 0) >= LOSE_DEVICE_AT_STEP &&
+    w.training?.session?.snapshot
+  ) {
+    loseDeviceArmed = false;
+    w.gpu.simulateLoss();
+    return;
+  }
   if (w.training?.tick(now)) dirty = true;
   if (!dirty && !w.view.animate) return;
   const target = w.surface.target();
@@ -184,6 +253,14 @@ function handle(msg: ToWorker): void {
     case 'config':
       w.config = msg.config;
       w.training?.configure(msg.config);
+      break;
+    case 'checkpoint':
+      w.config = msg.config;
+      w.training?.configure(msg.config, {
+        initial: msg.initial,
+        teacherLoaded: msg.teacherLoaded,
+        startStep: msg.step,
+      });
       break;
     case 'view':
       if (msg.view.animate && !w.view.animate) animationStart = performance.now();

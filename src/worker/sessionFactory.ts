@@ -5,15 +5,30 @@
  * soon as it does - with no fake training in between.
  */
 import type { GpuContext } from '../engine/device.ts';
+import type { Runtime } from '../engine/runtime.ts';
 import type { ExperimentConfig } from '../train/config.ts';
 import type { TrainingSession } from '../train/session.ts';
 import { methodById, type Method } from '../methods/index.ts';
 
-export type CreateSession = (gpu: GpuContext, config: ExperimentConfig) => Promise<TrainingSession>;
+/** Where a new session starts: a snapshot's values and step (after a lost device), else from scratch. */
+export interface SessionStart {
+  initial?: Record<string, ArrayLike<number>>;
+  startStep?: number;
+  /** The teacher's parameters are in `initial` (a checkpoint of a distillation run): its stage is skipped. */
+  teacherLoaded?: boolean;
+  /** Shared by the sessions of one device: an experiment change of the same shapes compiles nothing. */
+  runtime?: Runtime;
+}
+
+export type CreateSession = (
+  gpu: GpuContext,
+  config: ExperimentConfig,
+  start?: SessionStart,
+) => Promise<TrainingSession>;
 type EngineCreateSession = (
   gpu: GpuContext,
   config: ExperimentConfig,
-  opts: { method: Method },
+  opts: { method: Method } & SessionStart,
 ) => Promise<TrainingSession>;
 
 const engines = import.meta.glob<{ createSession?: EngineCreateSession }>([
@@ -31,7 +46,7 @@ export async function loadCreateSession(): Promise<CreateSession | null> {
     if (!load) continue;
     const create = (await load()).createSession;
     if (typeof create === 'function')
-      return (gpu, config) => create(gpu, config, { method: methodById(config.method) });
+      return (gpu, config, start) => create(gpu, config, { method: methodById(config.method), ...start });
   }
   return null;
 }

@@ -4,10 +4,11 @@
  * playing, and reads back summaries four times a second and quality reports every few seconds, never waiting.
  */
 import type { GpuContext } from '../engine/device.ts';
+import { Runtime } from '../engine/runtime.ts';
 import type { ExperimentConfig } from '../train/config.ts';
 import type { QualityReport, TrainingSession } from '../train/session.ts';
 import type { FromWorker } from '../state/protocol.ts';
-import type { CreateSession } from './sessionFactory.ts';
+import type { CreateSession, SessionStart } from './sessionFactory.ts';
 
 const SUMMARY_EVERY_MS = 250;
 const QUALITY_EVERY_MS = 3000;
@@ -48,14 +49,26 @@ export class Training {
   private stepsPerSecond = 0;
   private draws: number[] = [];
   private fresh = false;
+  /** One runtime for every session on this device: its pipeline cache and buffer pool outlive a session. */
+  private readonly runtime: Runtime;
 
   constructor(
     private readonly gpu: GpuContext,
     private readonly create: CreateSession,
     private readonly post: (msg: FromWorker) => void,
-  ) {}
+  ) {
+    this.runtime = new Runtime(gpu);
+  }
 
-  configure(config: ExperimentConfig): void {
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /**
+   * A new session for `config`, after a 250 ms debounce. `start` restores a snapshot (a lost device's run
+   * goes on from it) and `play` starts training as soon as the session is built.
+   */
+  configure(config: ExperimentConfig, start?: SessionStart, play = false): void {
     const generation = ++this.generation;
     this.running = false;
     this.queuedSteps = 0;
@@ -65,10 +78,12 @@ export class Training {
     if (this.rebuild) clearTimeout(this.rebuild);
     this.rebuild = setTimeout(() => {
       this.rebuild = null;
-      this.create(this.gpu, config).then(
+      if (this.gpu.isLost()) return; // a new world on a new device builds the session
+      this.create(this.gpu, config, { ...start, runtime: this.runtime }).then(
         (session) => {
           if (generation !== this.generation) return session.dispose();
           this.session = session;
+          this.running = play;
           this.fresh = true;
           this.qualityStep = -1;
           this.qualityReports = 0;
@@ -77,7 +92,7 @@ export class Training {
           this.postStatus();
         },
         (e: unknown) => {
-          if (generation === this.generation)
+          if (generation === this.generation && !this.gpu.isLost())
             this.post({
               type: 'notice',
               level: 'warning',
@@ -212,6 +227,8 @@ export class Training {
 
   private fail(e: unknown): void {
     this.running = false;
+    // a read that failed because the device went away is the recovery's news, not a training failure
+    if (this.gpu.isLost()) return;
     this.post({
       type: 'notice',
       level: 'warning',
@@ -229,6 +246,7 @@ export class Training {
         stage: this.session?.stage ?? 'student',
         stepsPerSecond: this.running ? this.stepsPerSecond : 0,
         drawsPerSecond: this.draws.length,
+        gpuBuffers: this.gpu.liveBuffers().count,
       },
     });
   }

@@ -1,9 +1,11 @@
+import { SOFTWARE_HINT, softwareStart } from '../../src/state/adapterDefaults.ts';
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetConfig } from '../../src/state/presets.ts';
 import { createPlaygroundStore } from '../../src/state/store.ts';
 import { paramsSchemaOf } from '../../src/state/methods.ts';
 import { decodeLink, encodeLink } from '../../src/state/datasetUrl.ts';
 import type { ToWorker } from '../../src/state/protocol.ts';
+import { defaultExperiment } from '../../src/train/config.ts';
 
 function storeWithOutbox() {
   const store = createPlaygroundStore();
@@ -59,6 +61,7 @@ describe('playground store', () => {
     store.getState().receive({
       type: 'ready',
       adapter: 'x',
+      software: false,
       renderPath: 'readback',
       training: false,
       trainingNote: 'Training is not available yet in this build.',
@@ -70,9 +73,43 @@ describe('playground store', () => {
     );
     store
       .getState()
-      .receive({ type: 'ready', adapter: 'x', renderPath: 'canvas', training: true, trainingNote: '' });
+      .receive({
+        type: 'ready',
+        adapter: 'x',
+        software: false,
+        renderPath: 'canvas',
+        training: true,
+        trainingNote: '',
+      });
     store.getState().play();
     expect(sent.some((m) => m.type === 'play')).toBe(true);
+  });
+
+  it('a software adapter starts a page without a link on the small experiment and says why; a link is kept', () => {
+    const ready = {
+      type: 'ready',
+      adapter: 'x',
+      software: true,
+      renderPath: 'readback',
+      training: true,
+      trainingNote: '',
+    } as const;
+    const fresh = storeWithOutbox();
+    fresh.store.getState().receive(ready);
+    const { params: _p, ...small } = fresh.store.getState().config;
+    const { params: _q, ...want } = softwareStart();
+    expect(small).toEqual(want);
+    expect(fresh.sent.some((m) => m.type === 'config')).toBe(true);
+    expect(fresh.store.getState().notices.map((n) => n.text)).toContain(SOFTWARE_HINT);
+    const linked = storeWithOutbox();
+    const fromLink = { ...defaultExperiment(), dataset: 'moons' as const };
+    linked.store.getState().load(fromLink, []);
+    linked.store.getState().receive(ready);
+    expect(linked.store.getState().config.net).toEqual(fromLink.net);
+    expect(linked.store.getState().config.dataset).toBe('moons');
+    const hardware = storeWithOutbox();
+    hardware.store.getState().receive({ ...ready, software: false });
+    expect(hardware.store.getState().config.net).toEqual(defaultExperiment().net);
   });
 
   it('a diverged summary and a lost device become visible notices; the config is kept', () => {

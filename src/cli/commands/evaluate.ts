@@ -2,8 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { acquireGpu } from '../../engine/index.ts';
 import { methodById } from '../../methods/index.ts';
-import { decodeCheckpoint, type Checkpoint } from '../../train/checkpoint/index.ts';
-import { datasetOf, type ExperimentConfig } from '../../train/config.ts';
+import {
+  CheckpointError,
+  decodeCheckpoint,
+  SafetensorsDtypeError,
+  SafetensorsFormatError,
+  type Checkpoint,
+} from '../../train/checkpoint/index.ts';
+import { ConfigError, datasetOf, type ExperimentConfig } from '../../train/config.ts';
 import { createSession, type FlowSession } from '../../train/trainSession.ts';
 import { sampleClassReference, labellingOf } from '../../data/index.ts';
 import { scoreClassSets } from '../../train/quality.ts';
@@ -33,8 +39,17 @@ export function readCheckpoint(path: string): Checkpoint {
       `Cannot read --checkpoint ${path}: ${(e as Error).message}. Give a checkpoint.safetensors written by \`flowmap-lab train\`.`,
     );
   }
-  return decodeCheckpoint(bytes);
+  try {
+    return decodeCheckpoint(bytes);
+  } catch (e) {
+    // which of the files is bad, and why, on one line (the reasons say what to do)
+    if (e instanceof Error && CHECKPOINT_ERRORS.some((c) => e instanceof c))
+      throw new UsageError(`--checkpoint ${path}: ${e.message}`);
+    throw e;
+  }
 }
+
+const CHECKPOINT_ERRORS = [SafetensorsFormatError, SafetensorsDtypeError, CheckpointError, ConfigError];
 
 export const initialValues = (ck: Checkpoint): Record<string, Float32Array> =>
   Object.fromEntries([...ck.params].map(([k, p]) => [k, p.data]));

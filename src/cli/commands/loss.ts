@@ -25,29 +25,45 @@ export interface LossFlags {
   checkpoint: string;
   batch: string;
   out?: string;
+  /** Compute even with non-finite values or uniforms outside [0, 1) in the batch. */
+  allowNonfinite?: boolean;
+}
+
+/** Batch sizes a batch file may imply: each tensor's first dimension, and sums of two (FreeFlow's P + C rows). */
+function batchCandidates(tensors: Map<string, SafeTensor>): number[] {
+  const dims = [...new Set([...tensors.values()].map((t) => t.shape[0]).filter((d) => d > 0))];
+  const sums = dims.flatMap((a) => dims.map((b) => a + b));
+  return [...new Set([...dims, ...sums])].sort((a, b) => a - b);
 }
 
 /**
- * The batch size a batch file implies: the first dimension of its `data` tensor; without data (FreeFlow)
- * the batch is split into consecutive parts (predictor rows, then corrector rows), so B is the rows of
- * `random.0` plus those of the first later tensor with another row count.
+ * The batch size B of a batch file: the smallest candidate for which every tensor the method reads has the
+ * shape the method expects (`data` and most draws are [B, ...]; FreeFlow's are [3B/4, ...] and [B/4, ...]).
  */
-export function batchSize(tensors: Map<string, SafeTensor>): number {
-  const data = tensors.get('data');
-  if (data && data.shape.length >= 1) return data.shape[0];
-  const first = tensors.get('random.0');
-  if (!first || first.shape.length < 1)
+export function fitBatch(
+  tensors: Map<string, SafeTensor>,
+  graphFor: (batch: number) => LossCheckGraph,
+  file: string,
+): LossCheckGraph {
+  if (tensors.size === 0)
     throw new UsageError(
-      'The batch file needs a tensor "data" [B, 2] or "random.0" [B, ...]: see docs/checking.md.',
+      `--batch ${file} holds no tensors: give data, random.0, ... as docs/checking.md lists.`,
     );
-  for (let k = 1; tensors.has(`random.${k}`); k++) {
-    const rows = tensors.get(`random.${k}`)!.shape[0];
-    if (rows !== first.shape[0]) return first.shape[0] + rows;
+  for (const b of batchCandidates(tensors)) {
+    const g = graphFor(b);
+    if (g.batch.every((x) => tensors.get(x.name)?.shape.join(',') === x.shape.join(','))) return g;
   }
-  return first.shape[0];
+  const guess = tensors.get('data') ?? tensors.get('random.0') ?? [...tensors.values()][0];
+  const g = graphFor(Math.max(1, guess.shape[0] ?? 1));
+  checkBatch(g, tensors, file);
+  return g;
 }
 
-export function checkBatch(g: LossCheckGraph, tensors: Map<string, SafeTensor>): void {
+export function checkBatch(
+  g: LossCheckGraph,
+  tensors: Map<string, SafeTensor>,
+  file = 'the batch file',
+): void {
   const problems: string[] = [];
   for (const b of g.batch) {
     const t = tensors.get(b.name);
@@ -57,26 +73,69 @@ export function checkBatch(g: LossCheckGraph, tensors: Map<string, SafeTensor>):
   }
   if (problems.length)
     throw new UsageError(
-      `The batch file does not fit this method: ${problems.join('; ')}. See docs/checking.md.`,
+      `--batch ${file} does not fit this method: ${problems.join('; ')}. See docs/checking.md.`,
     );
+}
+
+/**
+ * Values a training step could not draw are refused: non-finite numbers anywhere, uniforms outside [0, 1).
+ * `allow` (--allow-nonfinite) lets them through, to see what the loss does with them.
+ */
+export function checkBatchValues(
+  g: LossCheckGraph,
+  tensors: Map<string, SafeTensor>,
+  file: string,
+  allow: boolean,
+): void {
+  if (allow) return;
+  for (const b of g.batch) {
+    const data = tensors.get(b.name)!.data;
+    for (let i = 0; i < data.length; i++) {
+      const v = Number(data[i]);
+      if (!Number.isFinite(v))
+        throw new UsageError(
+          `--batch ${file}: "${b.name}"[${i}] is ${v}; give finite numbers (or pass --allow-nonfinite to compute anyway).`,
+        );
+      if (b.dist === 'uniform' && !(v >= 0 && v < 1))
+        throw new UsageError(
+          `--batch ${file}: "${b.name}"[${i}] is ${v}, outside [0, 1) where a uniform draw lies; give U[0, 1) numbers (docs/checking.md) or pass --allow-nonfinite.`,
+        );
+    }
+  }
+}
+
+/** A safetensors file's tensors, or a one-line UsageError naming the flag and the file. */
+export function readTensorFile(flag: string, path: string): Map<string, SafeTensor> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`Cannot read ${flag} ${path}: ${(e as Error).message}.`);
+  }
+  try {
+    return decodeSafetensors(bytes).tensors;
+  } catch (e) {
+    throw new UsageError(`${flag} ${path}: ${(e as Error).message}`);
+  }
 }
 
 export async function lossCommand(flags: LossFlags): Promise<number> {
   const ck = readCheckpoint(flags.checkpoint);
-  let batchBytes: Uint8Array;
-  try {
-    batchBytes = readFileSync(flags.batch);
-  } catch (e) {
-    throw new UsageError(`Cannot read --batch ${flags.batch}: ${(e as Error).message}.`);
-  }
-  const tensors = decodeSafetensors(batchBytes).tensors;
-  const config: ExperimentConfig = { ...ck.config, train: { ...ck.config.train, batch: batchSize(tensors) } };
-  const method = methodById(config.method);
-  const params = resolveParams(method, config.params);
+  const tensors = readTensorFile('--batch', flags.batch);
+  const method = methodById(ck.config.method);
+  const params = resolveParams(method, ck.config.params);
+  let config: ExperimentConfig = ck.config;
   const plan = planStages(method, config, params, { teacherLoaded: hasTeacher(ck) });
   const stage = plan[plan.length - 1];
-  const g = lossCheckGraph(method, config, params, stage.stage, stage.teacher);
-  checkBatch(g, tensors);
+  const g = fitBatch(
+    tensors,
+    (batch) => {
+      config = { ...ck.config, train: { ...ck.config.train, batch } };
+      return lossCheckGraph(method, config, params, stage.stage, stage.teacher);
+    },
+    flags.batch,
+  );
+  checkBatchValues(g, tensors, flags.batch, flags.allowNonfinite === true);
 
   const gpu = await acquireGpu();
   console.error(gpu.adapter.line);

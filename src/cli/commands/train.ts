@@ -1,19 +1,21 @@
 /** `flowmap-lab train`: run every stage with a progress bar, then score, print and write the outputs. */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { acquireGpu } from '../../engine/index.ts';
-import { methodById } from '../../methods/index.ts';
+import { acquireGpu, DeviceLostError } from '../../engine/index.ts';
+import { methodById, type Method } from '../../methods/index.ts';
+import type { ExperimentConfig } from '../../train/config.ts';
 import { drive } from '../../train/drive.ts';
 import { DivergedError } from '../../train/errors.ts';
 import { parameterShapes } from '../../train/parameters.ts';
 import { datasetOf } from '../../train/config.ts';
-import { createSession } from '../../train/trainSession.ts';
+import { createSession, type FlowSession } from '../../train/trainSession.ts';
 import type { StepSummary } from '../../train/session.ts';
 import { metricsJson, writeCheckpoint, writeSamples } from '../artifacts.ts';
 import { resolveConfig, type ConfigFlags } from '../configSource.ts';
 import { EXIT_FAILED } from '../errors.ts';
 import { reportRows, textTable } from '../output/table.ts';
-import { progressBar } from '../progress.ts';
+import { compileNotice, progressBar } from '../progress.ts';
+import { Runtime } from '../../engine/runtime.ts';
 import { writeFileSync } from 'node:fs';
 
 export interface TrainFlags extends ConfigFlags {
@@ -31,7 +33,9 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const method = methodById(config.method);
   const gpu = await acquireGpu();
   console.error(gpu.adapter.line);
-  const session = await createSession(gpu, config, { method });
+  const runtime = new Runtime(gpu);
+  runtime.onCompile = compileNotice(flags.quiet);
+  const session = await createSession(gpu, config, { method, runtime });
   try {
     mkdirSync(flags.out, { recursive: true });
     console.error(
@@ -41,16 +45,25 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     const t0 = performance.now();
     let last: StepSummary | undefined;
     let first: { t: number; step: number } | undefined; // the first read-back includes the shaders' compilation
+    const loseAt = loseDeviceAt();
     try {
-      last = await drive(session, {
-        until: session.totalSteps,
-        onSummary: (s) => {
-          first ??= { t: performance.now(), step: s.step };
-          bar.update(s);
-        },
-      });
+      // a lost device rejects the drive even where a pending read would never settle
+      const lost = gpu.lost.then((err) => Promise.reject(err));
+      lost.catch(() => {});
+      last = await Promise.race([
+        drive(session, {
+          until: session.totalSteps,
+          onSummary: (s) => {
+            first ??= { t: performance.now(), step: s.step };
+            bar.update(s);
+            if (loseAt !== undefined && s.step >= loseAt && session.snapshot) gpu.simulateLoss();
+          },
+        }),
+        lost,
+      ]);
     } catch (e) {
       bar.stop();
+      if (gpu.isLost()) return deviceLost(e, session, flags.out, method, config);
       if (!(e instanceof DivergedError)) throw e;
       const params = await session.parameters();
       const path = join(flags.out, 'checkpoint.safetensors');
@@ -104,4 +117,41 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     session.dispose();
     gpu.destroy();
   }
+}
+
+/**
+ * Test hook: `FLOWMAP_DEBUG_LOSE_DEVICE_AT=N` destroys the device once training passes step N (and a parameter
+ * snapshot exists), as a driver reset would, so that the lost-device path below can be tested.
+ */
+function loseDeviceAt(): number | undefined {
+  const v = Number(process.env.FLOWMAP_DEBUG_LOSE_DEVICE_AT);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/** The device is gone: the last parameter snapshot (host memory) becomes the checkpoint; exit code 1. */
+function deviceLost(
+  e: unknown,
+  session: FlowSession,
+  out: string,
+  method: Method,
+  config: ExperimentConfig,
+): number {
+  const why = e instanceof DeviceLostError ? e.reason : e instanceof Error ? e.message : String(e);
+  const snap = session.snapshot;
+  if (!snap) {
+    console.error(
+      `The GPU device was lost (${why}) before a parameter snapshot existed: nothing to save; run again.`,
+    );
+    return EXIT_FAILED;
+  }
+  const path = join(out, 'checkpoint.safetensors');
+  writeCheckpoint(path, new Map(Object.entries(snap.values)), parameterShapes(method, config), config, {
+    step: String(snap.step),
+    method: method.id,
+    device_lost: 'true',
+  });
+  console.error(
+    `The GPU device was lost (${why}) at step ${session.step}. The last parameter snapshot (step ${snap.step}) is in ${path}: score it with \`flowmap-lab eval --checkpoint ${path}\`, or run again.`,
+  );
+  return EXIT_FAILED;
 }

@@ -39,7 +39,14 @@ export interface CompareState {
   ready: boolean;
 }
 
-const idle: RunStatus = { running: false, step: 0, stage: 'student', stepsPerSecond: 0, drawsPerSecond: 0 };
+const idle: RunStatus = {
+  running: false,
+  step: 0,
+  stage: 'student',
+  stepsPerSecond: 0,
+  drawsPerSecond: 0,
+  gpuBuffers: 0,
+};
 let nextId = 1;
 let send: (msg: ToCompareWorker, transfer?: Transferable[]) => void = () => {};
 
@@ -113,6 +120,7 @@ export function receiveCompare(msg: FromCompareWorker): void {
     store.getState().receive({
       type: 'ready',
       adapter: msg.adapter,
+      software: msg.software,
       renderPath: msg.renderPath,
       training: true,
       trainingNote: '',

@@ -25,9 +25,12 @@ export function NfePlot() {
     let chain = loadPlotly().then((P) =>
       P.newPlot(el, [], layout, { displayModeBar: false, responsive: true }),
     );
+    let empty = true; // an empty plot is not redrawn empty on every config change
     const unsubscribe = store.subscribe((s, prev) => {
       if (s.lastQuality === prev.lastQuality && s.runId === prev.runId) return;
       const report = s.lastQuality;
+      if (!report && empty) return;
+      empty = !report;
       const data: Data[] = [];
       const metric = report ? pickMetric(report.metrics) : undefined;
       if (report && metric) {

@@ -61,6 +61,8 @@ export class LivePlot {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
+  /** Something was drawn since the last clear: an empty plot is not redrawn on every config change. */
+  private drawn = false;
 
   constructor(
     private readonly el: HTMLElement,
@@ -79,6 +81,7 @@ export class LivePlot {
 
   /** Adds a point to the series `name` (created with `style` on its first point). */
   append(name: string, x: number, y: number, style: Partial<Data> = {}): void {
+    this.drawn = true;
     if (!Number.isFinite(y)) return;
     const p = this.pending.get(name) ?? { x: [], y: [], style };
     p.x.push(x);
@@ -120,6 +123,7 @@ export class LivePlot {
 
   /** Layout changes that are not data (a dashed floor line). */
   relayout(patch: Partial<Layout>): void {
+    this.drawn = true;
     this.enqueue((P) => P.relayout(this.el, patch));
   }
 
@@ -127,6 +131,8 @@ export class LivePlot {
   clear(): void {
     this.traces.clear();
     this.pending.clear();
+    if (!this.drawn) return;
+    this.drawn = false;
     this.enqueue((P) => P.react(this.el, [], { ...this.layout, shapes: [] }));
   }
 

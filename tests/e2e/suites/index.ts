@@ -6,6 +6,14 @@ import { cfgSuite } from './cfg.ts';
 import { compareModeSuite, compareSuite } from './compare.ts';
 import { distributionSuite } from './distribution.ts';
 import { exportSuite } from './export.ts';
+import { reliabilitySuite } from './reliability.ts';
 import type { E2eSuite } from './suite.ts';
 
-export const SUITES: E2eSuite[] = [exportSuite, distributionSuite, compareSuite, compareModeSuite, cfgSuite];
+export const SUITES: E2eSuite[] = [
+  exportSuite,
+  distributionSuite,
+  compareSuite,
+  compareModeSuite,
+  cfgSuite,
+  reliabilitySuite,
+];
