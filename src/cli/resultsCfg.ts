@@ -234,8 +234,8 @@ export function cfgMarkdown(
     '',
     `Budget: MLP ${budget.depth} x ${budget.width} SiLU (raw time inputs, one-hot class appended), batch ${budget.batch}, Adam lr ${budget.lr}, EMA 0.99; ` +
       `the class-conditional FM teacher trains ${budget.teacherSteps} steps with 10 % label dropout, each student ${budget.steps} steps from it at guidance w. ` +
-      `Metrics on ${budget.samples} samples per class. (a) is against the guided teacher's own samples (100 Heun steps of u_w = u_null + w (u_c - u_null)), ` +
-      "its floor two teacher draws from different noise; (b) is against the class's fresh data, its floor two fresh class draws.",
+      `Metrics on ${budget.samples} samples per class. (a) is against the guided teacher's own samples (100 Heun steps of u_w = u_null + w (u_c - u_null)) from the SAME noise as the students' one-step samples, ` +
+      "so a student that reproduces the teacher's map point by point goes below its floor (two teacher draws from independent noise); (b) is against the class's fresh data, its floor two fresh class draws.",
     '',
     'Students:',
     '',
