@@ -168,11 +168,11 @@ async function posteriorTable(
       ]);
       if (t === 0.6) {
         panels.push({
-          title: `exact ${where}`,
+          title: `exact, ${where.split(' ').pop()}`,
           points: samplePosterior(gmm, at[0], at[1], t, 3000, 1),
           color: DATA_COLOR,
         });
-        panels.push({ title: `MFM ${where}`, points: got.subarray(0, 6000) });
+        panels.push({ title: `MFM, ${where.split(' ').pop()}`, points: got.subarray(0, 6000) });
       }
     }
   writeFileSync(
@@ -266,6 +266,9 @@ function page(
     '',
     markdownTable([['dataset', 't', 'x_t', 'grid TV', 'floor', 'energy', 'floor', 'prior'], ...posterior]),
     '',
+    '',
+    posteriorReading(posterior),
+    '',
     '![posterior at t = 0.6, 8 gaussians](results-mfm/posterior-8gaussians.png)',
     '![posterior at t = 0.6, gmm3](results-mfm/posterior-gmm3.png)',
     '',
@@ -293,6 +296,43 @@ function page(
     ]),
     '',
     '![guided samples](results-mfm/reward-gmm3.png)',
+    '',
+    readingOf(reward),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** One generated paragraph: where MFM (iwae) is nearer the tilted target than DPS, and the paper's claim beside it. */
+export function readingOf(reward: string[][]): string {
+  if (reward.length === 0) return '';
+  const num = (v: string) => Number(v);
+  const better = reward.filter((r) => num(r[1]) < num(r[5]) && num(r[2]) < num(r[6])).map((r) => r[0]);
+  const atFloor = reward.filter((r) => num(r[1]) < 1.5 * num(r[9])).map((r) => r[0]);
+  return [
+    `Measured: MFM (iwae) is nearer the exact tilted mixture than DPS in both distances at N = ${better.join(', ') || 'none'};`,
+    `its sliced W2 is within 1.5 x the floor at N = ${atFloor.join(', ') || 'none'}. With few samples the iwae gradient`,
+    "(one reparameterised sample's reward gradient through the network's x_t input, times t / (1 - t)) has a",
+    'large variance and the guided ODE overshoots; DPS linearises the sharp reward (sigma = 0.2) at the denoiser',
+    "mean and collapses onto the observation line. The paper's claim for this experiment is that the MFM",
+    'estimators approach the exact target as N grows while DPS keeps its bias; its numbers are not in the',
+    'released code, so we compare that shape, not values. Ours is a 2-D MLP trained for',
+    'minutes on a software adapter, so its posterior samples (table above) are far from the floor, and that',
+    'error, not the sampler (the exact-grad-V column sits at the floor), limits the large-N rows.',
+  ].join('\n');
+}
+
+/** One generated sentence on the posterior table: where MFM beats ignoring x_t, and by how much. */
+export function posteriorReading(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const informative = rows.filter((r) => Number(r[7]) > 0.1);
+  const good = informative.filter((r) => Number(r[5]) < 0.25 * Number(r[7]));
+  const flat = rows.filter((r) => Number(r[7]) <= 0.1);
+  const ratios = rows.map((r) => Number(r[3]) / Number(r[4]));
+  const range = `${Math.min(...ratios).toFixed(1)}-${Math.max(...ratios).toFixed(1)}`;
+  return [
+    `Measured: where x_t is informative (prior distance > 0.1, ${informative.length} rows) the one-step samples are`,
+    `under a quarter of the prior's energy distance in ${good.length}; grid TV is ${range} x the exact-vs-exact floor.`,
+    `At t = 0.9 the posterior is nearly the prior (${flat.length} rows), and there the samples'`,
+    "distance is of the order of the prior's: the network's error, not the conditioning, dominates.",
+  ].join('\n');
 }
