@@ -194,9 +194,10 @@ def _chain(first, rest):
 
 
 # ----------------------------------------------------------------------------------------------
-# --loss-check: the last stage's main loss on a batch whose randomness is given (docs/checking.md),
-# in float64; prints the terms and writes loss, loss.<term> and grad.<network>.<parameter>, to compare
-# with flowmap-lab loss on the same checkpoint and batch.
+# --loss-check: the last stage's losses on a batch whose randomness is given (docs/checking.md), in
+# float64; prints the terms and writes loss, loss.<term> (the main group), <group>.loss, <group>.loss.<term>
+# (each further group, whose draws are <group>.random.k) and grad.<network>.<parameter> for every network a
+# group trains (one update of each group, from the networks as loaded), to compare with flowmap-lab loss.
 # ----------------------------------------------------------------------------------------------
 def loss_check(args):
     global DIM
@@ -213,18 +214,25 @@ def loss_check(args):
     kind = "network" if stage["teacher"] != "none" and "teacher" in loaded else stage["teacher"]
     if kind == "network" and "teacher" not in loaded:
         raise SystemExit("this loss reads a trained teacher: give --init a checkpoint with teacher.* tensors")
-    group = next(g for g in stage["groups"] if g["main"])
-    for n, net in nets.items():
-        net.requires_grad_(n in group["trains"])
-    total, terms = globals()[group["loss"]](nets, x, Randomness(given=tensors), B, teacher_velocity(kind, nets))
-    total.backward()
-    out = {"loss": total.detach().reshape(1)}
-    out.update({f"loss.{k}": v.detach().reshape(1) for k, v in terms.items()})
-    for k, v in out.items():
-        print(f"{k} = {v.item():.9g}")
-    for n in group["trains"]:
-        for k, p in nets[n].named_parameters():
-            out[f"grad.{n}.{k}"] = p.grad
+    out = {}
+    groups = [g for g in stage["groups"] if g["main"]] + [
+        g for g in stage["groups"] if not g["main"] and g["updates"] > 0
+    ]
+    for group in groups:
+        prefix = "" if group["main"] else f"{group['name']}."
+        for n, net in nets.items():
+            net.requires_grad_(n in group["trains"])
+        rand = Randomness(given=tensors, prefix=prefix)
+        total, terms = globals()[group["loss"]](nets, x, rand, B, teacher_velocity(kind, nets))
+        total.backward()
+        losses = {f"{prefix}loss": total.detach().reshape(1)}
+        losses.update({f"{prefix}loss.{k}": v.detach().reshape(1) for k, v in terms.items()})
+        for k, v in losses.items():
+            print(f"{k} = {v.item():.9g}")
+        out.update(losses)
+        for n in group["trains"]:
+            for k, p in nets[n].named_parameters():
+                out[f"grad.{n}.{k}"] = p.grad
     save_safetensors(out, args.loss_out, {"method": METHOD, "stage": stage["name"]})
     print(f"wrote {len(out)} tensors (loss terms and grad.<parameter>) to {args.loss_out}", file=sys.stderr)
 

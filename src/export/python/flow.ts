@@ -65,11 +65,12 @@ class Randomness:
     Training draws them from this process's generator; --loss-check reads them from a batch file, so
     the loss functions below are the same code in both cases."""
 
-    def __init__(self, generator=None, device="cpu", dtype=torch.float32, given=None):
+    def __init__(self, generator=None, device="cpu", dtype=torch.float32, given=None, prefix=""):
         self.generator, self.device, self.dtype, self.given, self.k = generator, device, dtype, given, 0
+        self.prefix = prefix  # a further optimiser group's draws are <group>.random.k in a batch file
 
     def _draw(self, shape, dist):
-        name = f"random.{self.k}"
+        name = f"{self.prefix}random.{self.k}"
         self.k += 1
         if self.given is None:
             draw = torch.randn if dist == "normal" else torch.rand
