@@ -83,7 +83,8 @@ export class Training {
         (session) => {
           if (generation !== this.generation) return session.dispose();
           this.session = session;
-          this.running = play;
+          // a play pressed while the session was being built stands; `play` resumes a restored run
+          this.running ||= play;
           this.fresh = true;
           this.qualityStep = -1;
           this.qualityReports = 0;
