@@ -13,7 +13,7 @@ import { resolveExperiment } from '../../../src/train/config.ts';
 import { initialNetworkValues } from '../../../src/train/networks.ts';
 import { parameterShapes } from '../../../src/train/parameters.ts';
 import { paramsSchemaOf } from '../../../src/state/methods.ts';
-import { decodeExperiment } from '../../../src/state/url.ts';
+import { decodeLink } from '../../../src/state/datasetUrl.ts';
 import { linkArbitrary } from '../../state/linkArbitrary.ts';
 import { assert, type E2eContext, type E2eSuite } from './suite.ts';
 
@@ -77,7 +77,7 @@ async function hostileLinks(ctx: E2eContext): Promise<string> {
   let pageMs = 0;
   for (let first = 0; first < links.length; first += BATCH) {
     const batch = links.slice(first, first + BATCH).map(({ hash }) => {
-      const ignored = decodeExperiment(hash, paramsSchemaOf).ignored;
+      const ignored = decodeLink(hash, paramsSchemaOf).ignored; // as the page reads a link (points included)
       const expected = ignored.length
         ? `Some fields of this link were ignored and use their defaults: ${ignored.join('; ')}.`
         : '';
