@@ -208,7 +208,17 @@ describe("FreeFlow's batch as docs/checking.md writes it", () => {
       train: { batch: 999 },
     });
     const rows = docTable('freeflow');
-    expect(rows.map((r) => r.name)).toEqual(['random.0', 'random.1', 'random.2', 'random.3', 'random.4']);
+    // the student's draws, then the fake network's group (its own optimiser group, `fake.random.k`)
+    expect(rows.map((r) => r.name)).toEqual([
+      'random.0',
+      'random.1',
+      'random.2',
+      'random.3',
+      'random.4',
+      'fake.random.0',
+      'fake.random.1',
+      'fake.random.2',
+    ]);
     const P = (3 * B) / 4;
     const sizes: Record<string, number> = { B, P, C: B - P };
     const tensors = new Map<string, SafeTensor>(
