@@ -15,7 +15,7 @@
 import type { Tensor } from '../autodiff/graph.ts';
 import { abs, add, div, mean, mul, stopGradient, sub, sum } from '../autodiff/ops.ts';
 import { interpolate, sumSquares } from './flow.ts';
-import type { FlowMapFn, LossContext } from './method.ts';
+import type { FlowMapFn, LossContext, NetworkDecl, OptimizerGroup, StepLoss } from './method.ts';
 
 /** DMD2's range of re-noising times (0.02 T .. 0.98 T). */
 export const DM_TIME_MIN = 0.02;
@@ -102,3 +102,22 @@ export function generatorMatching(
   const g = matchingGradient(form, x, xr, r, real(xr, r), fake(xr, r, r));
   return { perSample: matchingSurrogate(form === 'velocity' ? xr : x, g), g };
 }
+
+/** The fake network: an online FM net of the student's re-noised samples, copied from the teacher. */
+export const fakeNetwork = (description: string): NetworkDecl => ({
+  description,
+  kind: 'flowMap',
+  init: { copyOf: 'teacher' },
+});
+
+/** The fake network's optimiser group, updated `updates(p)` times before each student step. */
+export const fakeGroup = <P>(
+  updates: (p: P) => number,
+  buildLoss: (ctx: LossContext<P>) => StepLoss,
+): OptimizerGroup<P> => ({
+  name: 'fake',
+  trains: ['fake'],
+  order: 'before',
+  updatesPerStep: updates,
+  buildLoss,
+});

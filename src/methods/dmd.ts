@@ -9,6 +9,8 @@ import {
   generatorMatching,
   matchingTimes,
   renoise,
+  fakeGroup,
+  fakeNetwork,
 } from './distributionMatching.ts';
 import { filled, flowMap, odeSolveBetween, stackPoints, sumSquares, uniformGrid } from './flow.ts';
 import { teacherNetwork, teacherStage } from './fm.ts';
@@ -164,11 +166,7 @@ export const dmd = defineMethod({
       kind: 'flowMap',
       init: { copyOf: 'teacher' },
     },
-    fake: {
-      description: "online FM net of the generator's re-noised samples (the fake score)",
-      kind: 'flowMap',
-      init: { copyOf: 'teacher' },
-    },
+    fake: fakeNetwork("online FM net of the generator's re-noised samples (the fake score)"),
   },
   sampleNetwork: 'net',
   stages: [
@@ -179,15 +177,7 @@ export const dmd = defineMethod({
       steps: 'train',
       reads: ['teacher', 'fake'],
       main: { name: 'net', trains: ['net'], buildLoss: generatorLoss },
-      extra: [
-        {
-          name: 'fake',
-          trains: ['fake'],
-          order: 'before',
-          updatesPerStep: (p) => p.fakeUpdates,
-          buildLoss: fakeGroupLoss,
-        },
-      ],
+      extra: [fakeGroup((p) => p.fakeUpdates, fakeGroupLoss)],
     },
   ],
   // k jumps on the uniform grid: x0 = G(x, t_i), then re-noise to t_{i+1} with fresh noise (the

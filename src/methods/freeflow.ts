@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Tensor } from '../autodiff/graph.ts';
 import { jvp } from '../autodiff/jvp.ts';
 import { add, div, exp, log, mean, mul, stopGradient, sub } from '../autodiff/ops.ts';
-import { fakeFlowMatchingLoss, generatorMatching } from './distributionMatching.ts';
+import { fakeFlowMatchingLoss, fakeGroup, fakeNetwork, generatorMatching } from './distributionMatching.ts';
 import { filled, flowMapFrom, stackPoints, sumSquares } from './flow.ts';
 import { teacherNetwork, teacherStage } from './fm.ts';
 import { defineMethod, type FlowMapFn, type LossContext, type StepLoss, type VelocityFn } from './method.ts';
@@ -177,11 +177,7 @@ export const freeflow = defineMethod({
       kind: 'flowMap',
       init: { copyOf: 'teacher' },
     },
-    fake: {
-      description: "online FM net of the student's re-noised samples (corrector)",
-      kind: 'flowMap',
-      init: { copyOf: 'teacher' },
-    },
+    fake: fakeNetwork("online FM net of the student's re-noised samples (corrector)"),
   },
   sampleNetwork: 'net',
   stages: [
@@ -194,17 +190,14 @@ export const freeflow = defineMethod({
       reads: ['teacher', 'fake'],
       main: { name: 'net', trains: ['net'], buildLoss: studentLoss },
       extra: [
-        {
-          name: 'fake',
-          trains: ['fake'],
-          order: 'before',
-          updatesPerStep: (p) => (p.corrector ? p.fakeUpdates : 0),
-          buildLoss: (ctx) => {
+        fakeGroup<FreeFlowParams>(
+          (p) => (p.corrector ? p.fakeUpdates : 0),
+          (ctx) => {
             const n = splitBatch(ctx.batch, ctx.params.predictorShare, true)[1];
             const fm = fakeLoss(ctx, n);
             return { total: fm, terms: { fake: fm } };
           },
-        },
+        ),
       ],
     },
   ],

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { Tensor } from '../autodiff/graph.ts';
 import { jvp } from '../autodiff/jvp.ts';
 import { add, concat, mean, mul, random as randomLeaf, stopGradient, sub } from '../autodiff/ops.ts';
-import { fakeFlowMatchingLoss, generatorMatching, matchingTimes } from './distributionMatching.ts';
+import {
+  fakeFlowMatchingLoss,
+  fakeGroup,
+  fakeNetwork,
+  generatorMatching,
+  matchingTimes,
+} from './distributionMatching.ts';
 import {
   conditionalVelocity,
   filled,
@@ -230,11 +236,7 @@ export const tmd = defineMethod({
       depth: 2,
       init: 'fresh',
     },
-    fake: {
-      description: "online FM net of the unrolled sampler's re-noised samples (stage 2)",
-      kind: 'flowMap',
-      init: { copyOf: 'teacher' },
-    },
+    fake: fakeNetwork("online FM net of the unrolled sampler's re-noised samples (stage 2)"),
   },
   sampleNetwork: 'trunk',
   stages: [
@@ -254,15 +256,7 @@ export const tmd = defineMethod({
       steps: 'train',
       reads: ['teacher', 'fake'],
       main: { name: 'student', trains: ['trunk', 'head'], buildLoss: distillLoss },
-      extra: [
-        {
-          name: 'fake',
-          trains: ['fake'],
-          order: 'before',
-          updatesPerStep: (p) => p.fakeUpdates,
-          buildLoss: fakeGroupLoss,
-        },
-      ],
+      extra: [fakeGroup((p) => p.fakeUpdates, fakeGroupLoss)],
     },
   ],
   // Current weights of trunk and head (the trainer's sampling EMA covers one network); nfe counts the
