@@ -38,6 +38,29 @@ function pick(m: SampleMetrics): Record<QualityMetric, number> {
   return { gridTv: m.gridTv, sw2: m.sw2, energy: m.energy, mmd: m.mmd, nonFinite: m.nonFinite };
 }
 
+/** The common number of points of `sets` (each [n, 2] flat); throws when they differ or are empty. */
+function commonSize(caller: string, sets: readonly ScoredSet[]): number {
+  const n = sets[0]?.points.length / 2;
+  if (!n || sets.some((s) => s.points.length !== 2 * n))
+    throw new RangeError(`${caller}: give sets of one common, non-zero size`);
+  return n;
+}
+
+/** Every set against its own fresh reference draw (`reference(16 + i)` for set i): metric -> label -> value. */
+function setMetrics(
+  dataset: string,
+  sets: readonly ScoredSet[],
+  reference: (offset: number) => Float64Array,
+): Record<string, Record<string, number>> {
+  const metrics: Record<string, Record<string, number>> = {};
+  for (const k of QUALITY_METRICS) metrics[k] = {};
+  sets.forEach((s, i) => {
+    const m = pick(compareSamples(dataset, s.points, reference(16 + i)));
+    for (const k of QUALITY_METRICS) metrics[k][s.label] = m[k];
+  });
+  return metrics;
+}
+
 /**
  * One report: every set against its own fresh data draw of the same size (seed `seed`, a different
  * stream per set), and the floor (two further fresh draws). All sets must have the same size.
@@ -48,16 +71,8 @@ export function scoreSets(
   step: number,
   seed: number,
 ): QualityReport {
-  const n = sets[0]?.points.length / 2;
-  if (!n || sets.some((s) => s.points.length !== 2 * n))
-    throw new RangeError('scoreSets: give sets of one common, non-zero size');
-  const metrics: Record<string, Record<string, number>> = {};
-  for (const k of QUALITY_METRICS) metrics[k] = {};
-  sets.forEach((s, i) => {
-    const reference = sampleReference(dataset, n, seed, 16 + i);
-    const m = pick(compareSamples(dataset, s.points, reference));
-    for (const k of QUALITY_METRICS) metrics[k][s.label] = m[k];
-  });
+  const n = commonSize('scoreSets', sets);
+  const metrics = setMetrics(dataset, sets, (offset) => sampleReference(dataset, n, seed, offset));
   const floor: Record<string, number> = pick(dataFloor(dataset, n, seed));
   const gmm = datasetMixture(dataset);
   if (gmm) {
@@ -87,16 +102,9 @@ export function scoreClassSets(
   step: number,
   seed: number,
 ): QualityReport {
-  const n = sets[0]?.points.length / 2;
-  if (!n || sets.some((s) => s.points.length !== 2 * n))
-    throw new RangeError('scoreClassSets: give sets of one common, non-zero size');
-  const metrics: Record<string, Record<string, number>> = {};
-  for (const k of QUALITY_METRICS) metrics[k] = {};
+  const n = commonSize('scoreClassSets', sets);
   const ref = (offset: number) => sampleClassReference(dataset, labelling, classIndex, n, seed, offset);
-  sets.forEach((s, i) => {
-    const m = pick(compareSamples(dataset, s.points, ref(16 + i)));
-    for (const k of QUALITY_METRICS) metrics[k][s.label] = m[k];
-  });
+  const metrics = setMetrics(dataset, sets, ref);
   const floor = pick(compareSamples(dataset, ref(1), ref(2)));
   return { step, samples: n, metrics, floor };
 }
