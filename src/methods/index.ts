@@ -10,6 +10,7 @@ import { dmd } from './dmd.ts';
 import { tmd } from './tmd.ts';
 import { freeflow } from './freeflow.ts';
 import { meanflow } from './meanflow.ts';
+import { meanflowDistill } from './meanflowDistill.ts';
 import { mfm } from './mfm.ts';
 import { tvm } from './tvm.ts';
 
@@ -17,6 +18,7 @@ export * from './method.ts';
 export * from './errors.ts';
 export { fm, odeSample, flowMatchingLoss, teacherStage } from './fm.ts';
 export { meanflow, adaptiveLoss, flowMapSample } from './meanflow.ts';
+export { meanflowDistill } from './meanflowDistill.ts';
 export { tvm } from './tvm.ts';
 export { flowmap, terminalDerivative } from './flowmap.ts';
 export { freeflow } from './freeflow.ts';
@@ -32,6 +34,7 @@ export const METHODS: readonly Method[] = [
   fm,
   flowmap,
   meanflow,
+  meanflowDistill,
   tvm,
   freeflow,
   dmd,

@@ -24,7 +24,17 @@ export const DATASETS = [
 /** A built-in toy dataset, or 'points': the user's own set in `ExperimentConfig.points`. */
 export type DatasetName = (typeof DATASETS)[number];
 
-export const METHOD_IDS = ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow', 'dmd', 'tmd', 'mfm'] as const;
+export const METHOD_IDS = [
+  'fm',
+  'flowmap',
+  'meanflow',
+  'meanflowDistill',
+  'tvm',
+  'freeflow',
+  'dmd',
+  'tmd',
+  'mfm',
+] as const;
 export type MethodId = (typeof METHOD_IDS)[number];
 
 export const ACTIVATIONS = ['silu', 'gelu', 'tanh', 'relu'] as const;

@@ -23,6 +23,7 @@ const VARIANTS: Record<string, Record<string, unknown>[]> = {
     { teacherSolver: 'midpoint', teacherSteps: 2 },
   ],
   meanflow: [{}, { jvpVelocityMix: 0.5, adaptiveP: 0.75, adaptiveEps: 1e-3, timeDist: 'uniform' }],
+  meanflowDistill: [{}, { adaptiveP: 0, timeDist: 'uniform', ratioEqual: 0 }],
   tvm: [{}, { detachJvp: true }],
   freeflow: [
     {},
@@ -129,6 +130,7 @@ describe('registry and hyperparameters', () => {
       'fm',
       'flowmap',
       'meanflow',
+      'meanflowDistill',
       'tvm',
       'freeflow',
       'dmd',
