@@ -37,6 +37,12 @@ const base = {
 
 const cases: { name: string; config: ExperimentInput; steps: number; label: string }[] = [
   { name: 'MeanFlow', config: { ...base, method: 'meanflow' }, steps: 800, label: '1' },
+  {
+    name: 'MeanFlow distillation from the exact teacher (its velocity replaces e - x)',
+    config: { ...base, method: 'meanflowDistill', teacher: { source: 'analytic' } },
+    steps: 600,
+    label: '1',
+  },
   { name: 'TVM', config: { ...base, method: 'tvm' }, steps: 800, label: '1' },
   {
     name: 'Lagrangian self-distillation (flow map)',
