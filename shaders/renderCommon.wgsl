@@ -13,15 +13,22 @@ struct Draw {
   tau: f32,          // flow: position along each path, 0 = first point, 1 = last
   scale: f32,        // arrows: world length of an arrow per unit of the vector
   box: vec4f,        // arrows: (x0, y0, x1, y1), the grid's box in world units
+  classes: u32,      // points: K > 0 colours each point by its one-hot class in `labels` (0: draw.color)
+  labelFirst: u32,   // points: first f32 of the layer's labels in `labels`
+  highlight: i32,    // points: the class shown (-1: all); the other classes fade
+  pad: u32,
 }
 
 @group(0) @binding(0) var<storage, read> points: array<vec2f>;
 @group(0) @binding(1) var<uniform> draw: Draw;
+// [n, classes] one-hot labels of the layer's points (the points buffer itself where a layer has none).
+@group(0) @binding(2) var<storage, read> labels: array<f32>;
 
 struct Fragment {
   @builtin(position) position: vec4f,
   @location(0) local: vec2f,   // position inside the primitive, -1..1 across (points: the disc)
   @location(1) alpha: f32,
+  @location(2) @interpolate(flat) color: vec4f, // points: the disc's colour
 }
 
 fn toClip(p: vec2f) -> vec4f {

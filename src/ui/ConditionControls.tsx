@@ -5,6 +5,7 @@
  */
 import { labellingNames, labellingOf } from '../data/catalogue.ts';
 import { methodById } from '../methods/index.ts';
+import { classCss } from '../state/palette.ts';
 import { Select } from './controls/Select.tsx';
 import { Slider } from './controls/Slider.tsx';
 import { store, useHidden, usePlayground } from './store.ts';
@@ -77,6 +78,11 @@ export function ConditionControls() {
             ]}
             onChange={(v) => setView({ sampleClass: Number(v) })}
           />
+          <ClassChips
+            classes={classes}
+            shown={view.sampleClass ?? -1}
+            onPick={(k) => setView({ sampleClass: k })}
+          />
           <Slider
             spec={TRAIN_CFG}
             value={cond.cfg}
@@ -95,5 +101,41 @@ export function ConditionControls() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * The legend of the data colours, and a second way to pick the class shown: one chip per class in its
+ * palette colour (the canvas draws that class's data in it), the chosen one pressed; the others fade on
+ * the canvas as their chips do here.
+ */
+function ClassChips(props: { classes: number; shown: number; onPick: (k: number) => void }) {
+  const { classes, shown, onPick } = props;
+  return (
+    <div className="class-chips" data-testid="class-chips" role="group" aria-label="data colour per class">
+      <button
+        type="button"
+        className="class-chip"
+        aria-pressed={shown < 0}
+        data-testid="class-chip-all"
+        onClick={() => onPick(-1)}
+      >
+        all
+      </button>
+      {Array.from({ length: classes }, (_, k) => (
+        <button
+          key={k}
+          type="button"
+          className={`class-chip${shown >= 0 && shown !== k ? ' faded' : ''}`}
+          aria-pressed={shown === k}
+          data-testid={`class-chip-${k}`}
+          title={`show class ${k} (its data in this colour on the canvas)`}
+          onClick={() => onPick(k)}
+        >
+          <span className="class-swatch" style={{ background: classCss(k) }} aria-hidden="true" />
+          {k}
+        </button>
+      ))}
+    </div>
   );
 }

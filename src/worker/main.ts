@@ -10,7 +10,7 @@ import { datasetOf, type ExperimentConfig } from '../train/config.ts';
 import type { PointSet, TrainingSession } from '../train/session.ts';
 import { DataPoints } from './dataPoints.ts';
 import type { FromWorker, ToWorker, ViewSettings } from '../state/protocol.ts';
-import { Renderer } from './renderer.ts';
+import { Renderer, type ClassLabels } from './renderer.ts';
 import { sceneLayers, COLORS } from './scene.ts';
 import { loadCreateSession, NO_TRAINING_NOTE, type CreateSession } from './sessionFactory.ts';
 import { canvasSurface, probeCanvasPresents, readbackSurface, type Surface } from './surface.ts';
@@ -149,12 +149,22 @@ async function recover(lost: GpuContext, err: DeviceLostError): Promise<void> {
 
 let dataCache: { session: TrainingSession; n: number; set: PointSet } | null = null;
 
-/** The session's data samples, drawn once per session and size; the dataset kernel's before a session exists. */
+/**
+ * The session's data samples, drawn once per session and size; the dataset kernel's before a session exists
+ * and in every labelled run (there with the labels of the same draws, `dataLabels`).
+ */
 function dataPoints(w: World, session: TrainingSession | null): PointSet {
   const n = w.view.points;
-  if (!session) return w.data.points(datasetOf(w.config), w.config.seed, n);
+  if (!session || w.config.condition) return w.data.points(datasetOf(w.config), w.config.seed, n);
   if (dataCache?.session !== session || dataCache.n !== n) dataCache = { session, n, set: session.data(n) };
   return dataCache.set;
+}
+
+/** A labelled run's data labels, for the class colours of the data layer (null: unlabelled). */
+function dataLabels(w: World): ClassLabels | null {
+  const cond = w.config.condition;
+  if (!cond) return null;
+  return w.data.labels(datasetOf(w.config), cond.labels, w.config.seed, w.view.points);
 }
 
 let framesInFlight = 0;
@@ -209,6 +219,7 @@ function frame(): void {
       view: w.view,
       box,
       data: () => dataPoints(w, session),
+      labels: () => dataLabels(w),
       session,
       tau: Math.min(1, tau),
       trained: (session?.step ?? 0) > 0,

@@ -8,8 +8,17 @@ import pointsSource from '../../shaders/renderPoints.wgsl?raw';
 import pathsSource from '../../shaders/renderPaths.wgsl?raw';
 import arrowsSource from '../../shaders/renderArrows.wgsl?raw';
 import type { PointSet } from '../train/session.ts';
+import { paletteWgsl } from '../state/palette.ts';
 
 export type Rgba = [number, number, number, number];
+
+/** The one-hot class labels [count, classes] of a points layer's points, in a GPU buffer (same row order). */
+export interface ClassLabels {
+  buffer: GPUBuffer;
+  /** byte offset of row 0 */
+  offset: number;
+  classes: number;
+}
 
 interface LayerBase {
   set: PointSet;
@@ -19,7 +28,13 @@ interface LayerBase {
 }
 
 export type Layer =
-  | (LayerBase & { kind: 'points' })
+  | (LayerBase & {
+      kind: 'points';
+      /** colour each point by its class (CLASS_PALETTE) instead of `color` (whose alpha stays) */
+      labels?: ClassLabels;
+      /** with `labels`: the class that stands out, the others fade (-1 or absent: all alike) */
+      highlight?: number;
+    })
   | (LayerBase & { kind: 'paths'; pathLength: number })
   | (LayerBase & { kind: 'flow'; pathLength: number; tau: number })
   | (LayerBase & { kind: 'arrows'; grid: number; box: [number, number, number, number]; scale: number });
@@ -33,13 +48,13 @@ export interface Frame {
   layers: Layer[];
 }
 
-const UNIFORM_BYTES = 128; // size of `Draw` in shaders/renderCommon.wgsl
+const UNIFORM_BYTES = 144; // size of `Draw` in shaders/renderCommon.wgsl
 const UNIFORM_STRIDE = 256;
 const MAX_LAYERS = 16;
 
 const entries = {
-  points: { source: pointsSource, vertex: 'vsPoints', fragment: 'fsDisc', vertices: 6 },
-  flow: { source: pointsSource, vertex: 'vsFlow', fragment: 'fsDisc', vertices: 6 },
+  points: { source: paletteWgsl() + pointsSource, vertex: 'vsPoints', fragment: 'fsDisc', vertices: 6 },
+  flow: { source: paletteWgsl() + pointsSource, vertex: 'vsFlow', fragment: 'fsDisc', vertices: 6 },
   paths: { source: pathsSource, vertex: 'vsPaths', fragment: 'fsLine', vertices: 6 },
   arrows: { source: arrowsSource, vertex: 'vsArrows', fragment: 'fsArrow', vertices: 9 },
 } as const;
@@ -77,6 +92,7 @@ export class Renderer {
           visibility: GPUShaderStage.VERTEX | GPUShaderStage.FRAGMENT,
           buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: UNIFORM_BYTES },
         },
+        { binding: 2, visibility: GPUShaderStage.VERTEX, buffer: { type: 'read-only-storage' } },
       ],
     });
     this.uniforms = device.createBuffer({
@@ -120,7 +136,7 @@ export class Renderer {
     return p;
   }
 
-  private writeUniform(slot: number, frame: Frame, layer: Layer, first: number): void {
+  private writeUniform(slot: number, frame: Frame, layer: Layer, first: number, labelFirst: number): void {
     const f32 = new Float32Array(this.staging, slot * UNIFORM_STRIDE, UNIFORM_BYTES / 4);
     const u32 = new Uint32Array(this.staging, slot * UNIFORM_STRIDE, UNIFORM_BYTES / 4);
     f32.set(frame.view, 0);
@@ -134,6 +150,12 @@ export class Renderer {
     f32[26] = layer.kind === 'flow' ? layer.tau : 0;
     f32[27] = layer.kind === 'arrows' ? layer.scale : 0;
     f32.set(layer.kind === 'arrows' ? layer.box : [0, 0, 0, 0], 28);
+    const labels = layer.kind === 'points' ? layer.labels : undefined;
+    u32[32] = labels ? labels.classes : 0;
+    u32[33] = labelFirst;
+    new Int32Array(this.staging, slot * UNIFORM_STRIDE, UNIFORM_BYTES / 4)[34] =
+      labels && layer.kind === 'points' ? (layer.highlight ?? -1) : -1;
+    u32[35] = 0;
   }
 
   /** Records the frame's render pass into `encoder`. Layers draw in order (later on top). */
@@ -156,14 +178,26 @@ export class Renderer {
     layers.forEach((layer, slot) => {
       const aligned = Math.floor(layer.set.offset / 256) * 256;
       const first = (layer.set.offset - aligned) / 8;
-      this.writeUniform(slot, frame, layer, first);
       const bytes = (first + layer.set.count) * 8;
+      const points = { buffer: layer.set.buffer, offset: aligned, size: bytes };
+      // the labels' rows (one f32 per class) at their own aligned offset; a layer without labels binds its points
+      let labels = points;
+      let labelFirst = 0;
+      const lab = layer.kind === 'points' ? layer.labels : undefined;
+      if (lab && lab.classes > 0) {
+        const at = Math.floor(lab.offset / 256) * 256;
+        labelFirst = (lab.offset - at) / 4;
+        const size = Math.min(lab.buffer.size - at, (labelFirst + layer.set.count * lab.classes) * 4);
+        labels = { buffer: lab.buffer, offset: at, size };
+      }
+      this.writeUniform(slot, frame, layer, first, labelFirst);
       binds.push(
         this.device.createBindGroup({
           layout: this.layout,
           entries: [
-            { binding: 0, resource: { buffer: layer.set.buffer, offset: aligned, size: bytes } },
+            { binding: 0, resource: points },
             { binding: 1, resource: { buffer: this.uniforms, offset: 0, size: UNIFORM_BYTES } },
+            { binding: 2, resource: labels },
           ],
         }),
       );

@@ -6,11 +6,13 @@
 import type { PointSet, TrainingSession } from '../train/session.ts';
 import type { ViewSettings } from '../state/viewSettings.ts';
 import { hasTeacher } from '../state/methods.ts';
-import type { Layer, Rgba } from './renderer.ts';
+import type { ClassLabels, Layer, Rgba } from './renderer.ts';
 
 export const COLORS = {
   background: [0.985, 0.983, 0.975, 1] as Rgba,
   data: [0.34, 0.4, 0.5, 0.32] as Rgba,
+  /** a labelled run's data: the class palette (src/state/palette.ts) at this alpha */
+  labelledData: [0.34, 0.4, 0.5, 0.6] as Rgba,
   samples: [0.91, 0.33, 0.18, 0.55] as Rgba,
   studentPaths: [0.62, 0.16, 0.06, 0.4] as Rgba,
   teacherPaths: [0.16, 0.42, 0.82, 0.4] as Rgba,
@@ -28,6 +30,8 @@ export interface SceneInput {
   box: [number, number, number, number];
   /** the data layer: fresh samples once per session and size (a cloud that changed every frame would shimmer) */
   data: () => PointSet;
+  /** a labelled run: the one-hot classes of the same data points (they take the class palette) */
+  labels?: () => ClassLabels | null;
   session: TrainingSession | null;
   /** animation time in [0, 1] */
   tau: number;
@@ -45,13 +49,15 @@ export function sceneLayers(s: SceneInput): Layer[] {
   const layers: (Layer | null)[] = [];
   const withTeacher = session?.stage === 'student' && hasTeacher(session.config);
   const size = view.points > 8000 ? 2 : 3;
-  if (view.data)
-    layers.push({
-      kind: 'points',
-      set: s.data(),
-      color: COLORS.data,
-      size,
-    });
+  if (view.data) {
+    const set = s.data();
+    const labels = s.labels?.() ?? undefined;
+    layers.push(
+      labels
+        ? { kind: 'points', set, color: COLORS.labelledData, size, labels, highlight: view.sampleClass ?? -1 }
+        : { kind: 'points', set, color: COLORS.data, size },
+    );
+  }
   if (session && s.trained) {
     // model samples under the paths and arrows, so that the flow reads on top of the cloud
     if (view.samples && !view.animate)

@@ -69,3 +69,37 @@ export function inkGrid(
       );
   return out;
 }
+
+/**
+ * Pixels of `png` that are one of `colors` (0..255 RGB) drawn with some opacity over `background`: p = b +
+ * a (c - b) with a in [minAlpha, 1] up to `tolerance` (RGB distance), each pixel counted for its nearest
+ * colour. The count per colour, in the order given.
+ */
+export function colorCounts(
+  png: Buffer | Image,
+  colors: readonly (readonly [number, number, number])[],
+  background: [number, number, number],
+  minAlpha = 0.3,
+  tolerance = 14,
+): number[] {
+  const img = Buffer.isBuffer(png) ? PNG.sync.read(png) : png;
+  const counts = colors.map(() => 0);
+  for (let i = 0; i < img.data.length; i += 4) {
+    const d = [0, 1, 2].map((c) => img.data[i + c] - background[c]);
+    let best = -1;
+    let bestErr = tolerance;
+    colors.forEach((col, k) => {
+      const v = [0, 1, 2].map((c) => col[c] - background[c]);
+      const vv = v[0] * v[0] + v[1] * v[1] + v[2] * v[2];
+      const a = (d[0] * v[0] + d[1] * v[1] + d[2] * v[2]) / vv;
+      if (a < minAlpha || a > 1.05) return;
+      const err = Math.hypot(d[0] - a * v[0], d[1] - a * v[1], d[2] - a * v[2]);
+      if (err < bestErr) {
+        bestErr = err;
+        best = k;
+      }
+    });
+    if (best >= 0) counts[best]++;
+  }
+  return counts;
+}
