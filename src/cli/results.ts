@@ -16,6 +16,7 @@ import { createSession } from '../train/trainSession.ts';
 import { DATA_COLOR, scatterPng, type ScatterPanel } from './output/scatterPng.ts';
 import { fmtNum, markdownTable, reportRows } from './output/table.ts';
 import { UsageError } from './errors.ts';
+import { cfgSummaryLine, readCfgSummary } from './output/cfgSummary.ts';
 
 export const RESULT_DATASETS = ['8gaussians', 'moons', 'checkerboard'] as const;
 export const RESULT_NFES = [1, 2, 4, 8];
@@ -211,11 +212,12 @@ export function resultsMarkdown(
   adapter: string,
   minutes: number,
   budget: Budget = BUDGET,
+  cfgSummary?: string,
 ): string {
   const out: string[] = [
     '# Results',
     '',
-    'Classifier-free guidance and the teacher/data mismatch: [results-cfg.md](results-cfg.md).',
+    cfgSummaryLine(cfgSummary),
     '',
     'Made by one command, `npx flowmap-lab results` (writes this page and the pictures in docs/results/).',
     `Adapter: ${adapter}. Whole table: ${minutes.toFixed(1)} minutes.`,
@@ -317,7 +319,8 @@ export async function resultsCommand(opts: {
     for (const d of opts.datasets ?? RESULT_DATASETS) {
       for (const recipe of recipes) {
         rows.push(await runOne(gpu, rt, recipe, d, budget, picDir, (s) => console.error(s)));
-        const md = resultsMarkdown(rows, gpu.adapter.line, (performance.now() - t0) / 60000, budget);
+        const minutes = (performance.now() - t0) / 60000;
+        const md = resultsMarkdown(rows, gpu.adapter.line, minutes, budget, readCfgSummary(opts.out));
         writeFileSync(join(opts.out, 'results.md'), md + '\n'); // written after every run: a partial table survives an interruption
       }
     }

@@ -6,7 +6,7 @@
  * class, their one-step samples are compared (a) with the guided teacher's own 100-step samples from noise
  * the students never see and (b) with the class's data, with floors at the same sample size.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetInfo, labellingOf } from '../data/index.ts';
 import { acquireGpu, type GpuContext } from '../engine/index.ts';
@@ -16,6 +16,7 @@ import { drive } from '../train/drive.ts';
 import { compareSamples } from '../train/metrics/index.ts';
 import { scoreClassSets } from '../train/quality.ts';
 import { createSession, type FlowSession } from '../train/trainSession.ts';
+import { readCfgSummary, withCfgSummary } from './output/cfgSummary.ts';
 import { DATA_COLOR, MODEL_COLOR, scatterPng, type ScatterPanel } from './output/scatterPng.ts';
 import { fmtNum, markdownTable } from './output/table.ts';
 import { sampleClassReference } from '../data/index.ts';
@@ -30,18 +31,21 @@ export const CFG_DATASETS = [
 export const CFG_STUDENTS = [
   {
     id: 'flowmap',
+    short: 'flowmap',
     method: 'flowmap',
     params: { variant: 'trajectory', teacherSteps: 2 },
     note: "trajectory flow-map distillation on data-noise interpolants z_t (2 Heun steps of the guided teacher's ODE per target)",
   },
   {
     id: 'meanflowDistill',
+    short: 'MF distill',
     method: 'meanflowDistill',
     params: {},
-    note: "MeanFlow's objective on data-noise interpolants z_t, the guided teacher's velocity u_w(z_t, t) as the instantaneous velocity (JVP tangent and target)",
+    note: "MeanFlow distillation: MeanFlow's objective (official defaults) on data-noise interpolants z_t, the guided teacher's velocity u_w(z_t, t) as the instantaneous velocity (JVP tangent and target)",
   },
   {
     id: 'freeflow',
+    short: 'freeflow',
     method: 'freeflow',
     params: {},
     note: 'FreeFlow, data-free: predictor + corrector on prior samples, guided teacher',
@@ -73,7 +77,7 @@ export const CFG_BUDGET: CfgBudget = {
 export const STUDENT_ROUND = 1;
 export const TEACHER_ROUNDS = [2, 3] as const;
 
-interface Cell {
+export interface Cell {
   dataset: string;
   w: number;
   classIndex: number;
@@ -82,7 +86,7 @@ interface Cell {
   toData: { tv: number; energy: number };
 }
 
-interface Floors {
+export interface Floors {
   dataset: string;
   classIndex: number;
   data: { tv: number; energy: number };
@@ -219,7 +223,7 @@ export async function cfgSuite(
           color: MODEL_COLOR,
         });
         for (const st of CFG_STUDENTS)
-          panels.push({ title: `${st.id} 1 step`, points: show(students.get(st.id)![k]) });
+          panels.push({ title: st.short, points: show(students.get(st.id)![k]) });
       }
       writeFileSync(
         join(picDir, `cfg-${dataset}-w${w}.png`),
@@ -253,6 +257,8 @@ export function cfgMarkdown(
     'Students:',
     '',
     ...CFG_STUDENTS.map((s) => `- \`${s.id}\`: ${s.note}.`),
+    '',
+    `The pictures show, per class, the class's data, the guided teacher's samples, then each student's one-step samples (${CFG_STUDENTS.map((s) => s.short).join(', ')}).`,
     '',
     "The FM teacher's per-class samples at w = 1 (100 Heun steps) against the class's data:",
     '',
@@ -313,6 +319,13 @@ export async function cfgResultsCommand(opts: { out: string; budget?: Partial<Cf
     const md = await cfgSuite(gpu, opts.out, budget, (s) => console.error(s));
     writeFileSync(join(opts.out, 'results-cfg.md'), md + '\n');
     console.error(`Wrote ${join(opts.out, 'results-cfg.md')}`);
+    // the two sentences also stand on the results page, on the line that links this one
+    const results = join(opts.out, 'results.md');
+    const summary = readCfgSummary(opts.out);
+    if (existsSync(results) && summary) {
+      writeFileSync(results, withCfgSummary(readFileSync(results, 'utf8'), summary));
+      console.error(`Updated the guidance line of ${results}`);
+    }
   } finally {
     gpu.destroy();
   }
