@@ -189,13 +189,19 @@ export function resultsMarkdown(
       return one !== undefined && ref !== undefined && one <= ref / 2;
     });
     const ran = RESULT_DATASETS.filter((_, i) => cells[i] !== undefined);
-    const verdict = RESULT_DATASETS.every((_, i) => half[i])
-      ? 'yes, on all three'
-      : half.some(Boolean)
-        ? `on ${RESULT_DATASETS.filter((_, i) => half[i]).join(', ')} only`
-        : ran.length
-          ? 'no'
-          : '';
+    const met = RESULT_DATASETS.filter((_, i) => half[i]);
+    const missing = RESULT_DATASETS.filter((_, i) => cells[i] === undefined);
+    const notRun = missing.length && ran.length ? ` (${missing.join(', ')} not run)` : '';
+    const verdict =
+      met.length === RESULT_DATASETS.length
+        ? 'yes, on all three'
+        : met.length === ran.length && ran.length
+          ? `yes, on ${met.join(', ')}${notRun}`
+          : met.length
+            ? `on ${met.join(', ')} only${notRun}`
+            : ran.length
+              ? `no${notRun}`
+              : '';
     glance.push([
       id,
       ...cells.map((c) => (c ? `${fmtNum(c['1'])} / ${fmtNum(c.teacher)}` : '-')),
