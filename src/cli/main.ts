@@ -19,6 +19,7 @@ import { guideCommand, posteriorCommand } from './commands/mfm.ts';
 import { compareCommand } from './commands/compare.ts';
 import { listText } from './commands/list.ts';
 import { resultsCommand, type Budget } from './results.ts';
+import { RESULT_SUITES } from './resultRecipes.ts';
 import { mfmResultsCommand } from './resultsMfm.ts';
 import { cfgResultsCommand } from './resultsCfg.ts';
 
@@ -152,17 +153,15 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .addOption(
       new Option(
         '--suite <name>',
-        "methods: every method's table (docs/results.md); reward: Meta Flow Maps posterior and reward guidance (docs/results-mfm.md); cfg: the guidance mismatch (docs/results-cfg.md)",
+        'methods: FM and the trajectory family (docs/results.md); distribution: DMD2, DMD, VSD, TMD (docs/results-distribution.md); reward: Meta Flow Maps posterior and reward guidance (docs/results-mfm.md); cfg: the guidance mismatch (docs/results-cfg.md); all: every page',
       )
-        .choices(['methods', 'reward', 'cfg'])
+        .choices(['methods', 'distribution', 'reward', 'cfg', 'all'])
         .default('methods'),
     )
     .action(
       (o: { out: string; methods?: string[]; datasets?: string[]; suite: string } & Partial<Budget>) => {
         const { out, methods, datasets, suite, ...budget } = o;
-        if (suite === 'reward') run(mfmResultsCommand({ out, budget }));
-        else if (suite === 'cfg') run(cfgResultsCommand({ out, budget }));
-        else run(resultsCommand({ out, methods, datasets, budget }));
+        run(resultsSuites({ out, methods, datasets, suite, budget }));
       },
     );
 
@@ -220,4 +219,28 @@ const isEntry = process.argv[1] !== undefined && /flowmap-lab(\.m?js)?$|main\.ts
 if (isEntry) {
   const code = await main(process.argv.slice(2));
   process.exit(code);
+}
+
+/** `results --suite S`: one page, or every page in turn (`all`, what `npm run results` runs). */
+async function resultsSuites(o: {
+  out: string;
+  methods?: string[];
+  datasets?: string[];
+  suite: string;
+  budget: Partial<Budget>;
+}): Promise<number> {
+  const { out, methods, datasets, suite, budget } = o;
+  if (suite === 'all' && (methods || datasets))
+    throw new UsageError(
+      '--methods and --datasets choose within one suite: add --suite methods or --suite distribution',
+    );
+  if (suite === 'reward') return mfmResultsCommand({ out, budget });
+  if (suite === 'cfg') return cfgResultsCommand({ out, budget });
+  if (suite === 'methods' || suite === 'distribution')
+    return resultsCommand({ out, methods, datasets, budget, suite: RESULT_SUITES[suite] });
+  for (const s of ['methods', 'distribution'] as const) {
+    const rc = await resultsCommand({ out, budget, suite: RESULT_SUITES[s] });
+    if (rc) return rc;
+  }
+  return (await mfmResultsCommand({ out, budget })) || cfgResultsCommand({ out, budget });
 }

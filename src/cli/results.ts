@@ -17,6 +17,9 @@ import { DATA_COLOR, scatterPng, type ScatterPanel } from './output/scatterPng.t
 import { fmtNum, markdownTable, reportRows } from './output/table.ts';
 import { UsageError } from './errors.ts';
 import { cfgSummaryLine, readCfgSummary } from './output/cfgSummary.ts';
+import { recipeById, RESULT_SUITES, selectRecipes, type Recipe, type ResultSuite } from './resultRecipes.ts';
+
+export { RESULT_RECIPES, recipeById, type Recipe } from './resultRecipes.ts';
 
 export const RESULT_DATASETS = ['8gaussians', 'moons', 'checkerboard'] as const;
 export const RESULT_NFES = [1, 2, 4, 8];
@@ -44,77 +47,6 @@ export const BUDGET: Budget = {
   ema: 0.99,
   samples: 32768,
 };
-
-/**
- * A row of the table: a method with its hyperparameters. Every method runs with its official
- * defaults (src/methods); MeanFlow also runs with the 2-D recipe, because its official ImageNet
- * settings do not give good one-step samples on 2-D data (docs/methods.md says why).
- */
-export interface Recipe {
-  id: string;
-  method: string;
-  params: Record<string, number | string | boolean>;
-  note: string;
-}
-
-export const RESULT_RECIPES: Recipe[] = [
-  { id: 'fm', method: 'fm', params: {}, note: 'the teacher: 1 to 8 Euler steps, and 100 Heun steps' },
-  {
-    id: 'meanflow',
-    method: 'meanflow',
-    params: {},
-    note: 'official ImageNet settings: logit-normal(-0.4, 1) times, 75 % r = t, adaptive weight p = 1',
-  },
-  {
-    id: 'meanflow-2d',
-    method: 'meanflow',
-    params: { adaptiveP: 0, timeDist: 'uniform', ratioEqual: 0.25 },
-    note: 'the 2-D recipe: plain squared error (p = 0), uniform times, 25 % r = t',
-  },
-  { id: 'tvm', method: 'tvm', params: {}, note: 'official sampler, EMA target and optimiser' },
-  {
-    id: 'flowmap',
-    method: 'flowmap',
-    params: { variant: 'trajectory', teacherSteps: 4 },
-    note: "trajectory distillation of the trained teacher's ODE (4 Heun steps per target)",
-  },
-  {
-    id: 'freeflow',
-    method: 'freeflow',
-    params: {},
-    note: 'data-free: predictor + corrector from the trained teacher',
-  },
-  {
-    id: 'dmd2',
-    method: 'dmd',
-    params: { variant: 'dmd2' },
-    note: 'one-step DMD2: normalised x0-space gradient, 5 fake-net updates per generator step, no GAN term',
-  },
-  {
-    id: 'dmd',
-    method: 'dmd',
-    params: { variant: 'dmd' },
-    note: "DMD: the same plus the paired-noise regression to the teacher's ODE output (weight 0.25)",
-  },
-  { id: 'vsd', method: 'dmd', params: { variant: 'vsd' }, note: 'VSD: the eps-space difference, unweighted' },
-  {
-    id: 'tmd-1',
-    method: 'tmd',
-    params: { outerSteps: 1 },
-    note: 'TMD, 1 outer x 2 inner steps: head pretraining (MeanFlow, 2000 steps), then DMD2 of the unrolled sampler',
-  },
-  { id: 'tmd-2', method: 'tmd', params: { outerSteps: 2 }, note: 'TMD, 2 outer x 2 inner steps' },
-  { id: 'tmd-4', method: 'tmd', params: { outerSteps: 4 }, note: 'TMD, 4 outer x 2 inner steps' },
-];
-
-export function recipeById(id: string): Recipe {
-  const r = RESULT_RECIPES.find((x) => x.id === id);
-  if (!r)
-    throw new UsageError(
-      `no results recipe "${id}"; choose from ${RESULT_RECIPES.map((x) => x.id).join(', ')}`,
-    );
-  return r;
-}
 
 /** The experiment of one recipe on one dataset at the budget. */
 export function resultConfig(
@@ -155,6 +87,7 @@ async function runOne(
   dataset: string,
   budget: Budget,
   dir: string,
+  prefix: string,
   log: (s: string) => void,
 ): Promise<ResultRow> {
   const id = recipe.id;
@@ -178,7 +111,7 @@ async function runOne(
     });
     const seconds = (performance.now() - t0) / 1000;
     const ev = await session.evaluate(budget.samples, RESULT_NFES, true);
-    const picture = `${id}-${dataset}.png`;
+    const picture = `${prefix}${id}-${dataset}.png`;
     const panels: ScatterPanel[] = [{ title: 'data', points: ev.data, color: DATA_COLOR }];
     for (const [label, pts] of ev.sets)
       panels.push({
@@ -212,18 +145,17 @@ export function resultsMarkdown(
   adapter: string,
   minutes: number,
   budget: Budget = BUDGET,
+  suite: ResultSuite = RESULT_SUITES.methods,
   cfgSummary?: string,
 ): string {
+  const command =
+    suite.id === 'methods' ? 'npx flowmap-lab results' : `npx flowmap-lab results --suite ${suite.id}`;
   const out: string[] = [
-    '# Results',
+    `# ${suite.title}`,
     '',
-    cfgSummaryLine(cfgSummary),
-    '',
-    'Made by one command, `npx flowmap-lab results` (writes this page and the pictures in docs/results/).',
+    ...suite.intro.flatMap((l) => [l === cfgSummaryLine() ? cfgSummaryLine(cfgSummary) : l, '']),
+    `Made by one command, \`${command}\` (writes this page and the pictures in docs/results/; \`npm run results\` makes every results page).`,
     `Adapter: ${adapter}. Whole table: ${minutes.toFixed(1)} minutes.`,
-    '',
-    'Meta Flow Maps (posterior samples and reward guidance) have a page of their own, [results-mfm.md](results-mfm.md),',
-    'made by `npx flowmap-lab results --suite reward`.',
     '',
     `Budget, the same for every method: MLP ${budget.depth} x ${budget.width} SiLU with raw time inputs, batch ${budget.batch}, Adam lr ${budget.lr}, ` +
       `${budget.steps} steps (a distillation method first trains its Flow Matching teacher for ${budget.teacherSteps} steps), EMA ${budget.ema} for sampling, ` +
@@ -244,8 +176,13 @@ export function resultsMarkdown(
       'recipe',
       ...RESULT_DATASETS.map((d) => `${d} NFE 1 / teacher`),
       'NFE 1 at most half of FM 1 Euler step',
+      ...(suite.id === 'distribution' ? ['8gaussians modes at NFE 1'] : []),
     ],
   ];
+  const modes = (r: ResultRow | undefined) =>
+    r?.report.metrics.modes
+      ? `${fmtNum(r.report.metrics.modes['1'])} of ${fmtNum(r.report.floor.modes)}`
+      : '-';
   for (const id of [...new Set(rows.map((r) => r.recipe))]) {
     const cells = RESULT_DATASETS.map((d) => at(id, d)?.report.metrics.gridTv);
     const half = RESULT_DATASETS.map((d, i) => {
@@ -254,21 +191,28 @@ export function resultsMarkdown(
       return one !== undefined && ref !== undefined && one <= ref / 2;
     });
     const ran = RESULT_DATASETS.filter((_, i) => cells[i] !== undefined);
-    const verdict = RESULT_DATASETS.every((_, i) => half[i])
-      ? 'yes, on all three'
-      : half.some(Boolean)
-        ? `on ${RESULT_DATASETS.filter((_, i) => half[i]).join(', ')} only`
-        : ran.length
-          ? 'no'
-          : '';
+    const met = RESULT_DATASETS.filter((_, i) => half[i]);
+    const missing = RESULT_DATASETS.filter((_, i) => cells[i] === undefined);
+    const notRun = missing.length && ran.length ? ` (${missing.join(', ')} not run)` : '';
+    const verdict =
+      met.length === RESULT_DATASETS.length
+        ? 'yes, on all three'
+        : met.length === ran.length && ran.length
+          ? `yes, on ${met.join(', ')}${notRun}`
+          : met.length
+            ? `on ${met.join(', ')} only${notRun}`
+            : ran.length
+              ? `no${notRun}`
+              : '';
     glance.push([
       id,
       ...cells.map((c) => (c ? `${fmtNum(c['1'])} / ${fmtNum(c.teacher)}` : '-')),
       id === 'fm' ? '(the reference)' : verdict,
+      ...(suite.id === 'distribution' ? [modes(at(id, '8gaussians'))] : []),
     ]);
   }
   const floors = RESULT_DATASETS.map((d) => fmtNum(rows.find((r) => r.dataset === d)?.report.floor.gridTv));
-  glance.push(['data floor', ...floors, '']);
+  glance.push(['data floor', ...floors, '', ...(suite.id === 'distribution' ? [''] : [])]);
   out.push(markdownTable(glance), '');
   out.push('Recipes:', '');
   for (const id of [...new Set(rows.map((r) => r.recipe))]) out.push(`- \`${id}\`: ${recipeById(id).note}.`);
@@ -284,29 +228,51 @@ export function resultsMarkdown(
         '',
         `![${r.recipe} on ${d}](results/${r.picture})`,
         '',
+        ...(r.recipe === 'fm' ? [] : [rowVerdict(r, fm1(d)), '']),
       );
     }
   }
   return out.join('\n');
 }
 
+/**
+ * What a reader needs beside a student's picture: whether its one step halves FM's one Euler step
+ * (the bar of the glance table) and, on a Gaussian mixture, how many modes it keeps.
+ */
+export function rowVerdict(r: ResultRow, fmOneStep: number | undefined): string {
+  const one = r.report.metrics.gridTv?.['1'];
+  const parts: string[] = [];
+  if (one !== undefined && fmOneStep !== undefined)
+    parts.push(
+      one <= fmOneStep / 2
+        ? `One step: grid TV ${fmtNum(one)}, at most half of FM's one Euler step (${fmtNum(fmOneStep)}).`
+        : `**Not met:** one step gives grid TV ${fmtNum(one)}, more than half of FM's one Euler step (${fmtNum(fmOneStep)}).`,
+    );
+  const m = r.report.metrics.modes?.['1'];
+  const all = r.report.floor.modes;
+  if (m !== undefined && all !== undefined)
+    parts.push(
+      m >= all
+        ? `Modes: all ${fmtNum(all)} hold at least half their share.`
+        : `**Modes dropped:** ${fmtNum(m)} of ${fmtNum(all)} hold at least half their share.`,
+    );
+  return parts.join(' ');
+}
+
 export async function resultsCommand(opts: {
   out: string;
+  suite?: ResultSuite;
   methods?: string[];
   datasets?: string[];
   budget?: Partial<Budget>;
 }): Promise<number> {
   const budget: Budget = { ...BUDGET, ...opts.budget };
-  // --methods names recipes or methods: "meanflow" alone keeps both MeanFlow recipes.
-  const recipes = opts.methods
-    ? RESULT_RECIPES.filter((r) => opts.methods!.includes(r.id) || opts.methods!.includes(r.method))
-    : RESULT_RECIPES;
-  const unknown = (opts.methods ?? []).filter(
-    (m) => !RESULT_RECIPES.some((r) => r.id === m || r.method === m),
-  );
-  if (unknown.length)
+  const suite = opts.suite ?? RESULT_SUITES.methods;
+  const recipes: Recipe[] = selectRecipes(suite, opts.methods);
+  const badData = (opts.datasets ?? []).filter((d) => !(RESULT_DATASETS as readonly string[]).includes(d));
+  if (badData.length)
     throw new UsageError(
-      `unknown recipe or method ${unknown.join(', ')}; choose from ${RESULT_RECIPES.map((r) => r.id).join(', ')}`,
+      `unknown results dataset ${badData.join(', ')}; choose from ${RESULT_DATASETS.join(', ')}`,
     );
   const picDir = join(opts.out, 'results');
   mkdirSync(picDir, { recursive: true });
@@ -318,15 +284,17 @@ export async function resultsCommand(opts: {
   try {
     for (const d of opts.datasets ?? RESULT_DATASETS) {
       for (const recipe of recipes) {
-        rows.push(await runOne(gpu, rt, recipe, d, budget, picDir, (s) => console.error(s)));
+        const log = (s: string) => console.error(s);
+        rows.push(await runOne(gpu, rt, recipe, d, budget, picDir, suite.picturePrefix, log));
         const minutes = (performance.now() - t0) / 60000;
-        const md = resultsMarkdown(rows, gpu.adapter.line, minutes, budget, readCfgSummary(opts.out));
-        writeFileSync(join(opts.out, 'results.md'), md + '\n'); // written after every run: a partial table survives an interruption
+        const summary = suite.id === 'methods' ? readCfgSummary(opts.out) : undefined;
+        const md = resultsMarkdown(rows, gpu.adapter.line, minutes, budget, suite, summary);
+        writeFileSync(join(opts.out, suite.page), md + '\n'); // written after every run: a partial table survives an interruption
       }
     }
   } finally {
     gpu.destroy();
   }
-  console.error(`Wrote ${join(opts.out, 'results.md')} and ${rows.length} pictures in ${picDir}`);
+  console.error(`Wrote ${join(opts.out, suite.page)} and ${rows.length} pictures in ${picDir}`);
   return 0;
 }

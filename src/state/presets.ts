@@ -90,8 +90,8 @@ export const PRESETS: readonly Preset[] = [
     id: 'dmd-mode-collapse',
     title: 'DMD without the regression loss collapses modes',
     lines: [
-      'Reverse KL is mode-seeking: a generator may drop a mode and the matching gradient will not bring it back.',
-      'r is biased to low noise (shift 0.25), where the gradient cannot move mass between modes; the quality title counts modes: switch variant to dmd.',
+      'Re-noising biased to low noise (shift 0.25): the matching gradient only sees nearby modes and the generator never leaves the blob it starts as (0 of 8 modes).',
+      "Switch variant to dmd: the paired-noise regression to the teacher's ODE output pulls it onto all 8 modes; the quality title counts them.",
     ],
     config: {
       method: 'dmd',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { BUDGET, RESULT_RECIPES, resultConfig } from '../../src/cli/results.ts';
+import { BUDGET, RESULT_RECIPES, resultConfig, rowVerdict, type ResultRow } from '../../src/cli/results.ts';
+import { RESULT_SUITES, selectRecipes } from '../../src/cli/resultRecipes.ts';
 
 describe('flowmap-lab results recipes', () => {
   it.each(RESULT_RECIPES.map((r) => [r.id]))('%s resolves to a valid experiment at the budget', (id) => {
@@ -21,5 +22,42 @@ describe('flowmap-lab results recipes', () => {
     expect(resultConfig('tvm', 'moons', { ...BUDGET, width: 32, steps: 10 }).net.width).toBe(32);
     expect(await main(['results', '--methods', 'nosuch', '--out', '/tmp/unused'])).toBe(2);
     expect(await main(['results', '--width', '0'])).toBe(2);
+  });
+});
+
+describe('flowmap-lab results suites', () => {
+  it('keeps each recipe on its page, with FM as the reference of both', () => {
+    expect(RESULT_SUITES.methods.recipes.map((r) => r.id)).not.toContain('dmd2');
+    expect(RESULT_SUITES.distribution.recipes.map((r) => r.id)).toEqual([
+      'fm',
+      'dmd2',
+      'dmd',
+      'vsd',
+      'tmd-1',
+      'tmd-2',
+      'tmd-4',
+    ]);
+    expect(selectRecipes(RESULT_SUITES.distribution, ['tmd']).map((r) => r.id)).toEqual([
+      'tmd-1',
+      'tmd-2',
+      'tmd-4',
+    ]);
+  });
+
+  it('names the suite that holds a recipe asked of the wrong one, with exit code 2', async () => {
+    expect(() => selectRecipes(RESULT_SUITES.methods, ['dmd2'])).toThrow(/--suite distribution/);
+    expect(await main(['results', '--methods', 'dmd2', '--out', '/tmp/unused'])).toBe(2);
+    expect(await main(['results', '--suite', 'all', '--methods', 'fm', '--out', '/tmp/unused'])).toBe(2);
+    expect(await main(['results', '--datasets', 'nosuch', '--out', '/tmp/unused'])).toBe(2);
+  });
+
+  it('says beside a picture whether a student halves FM and keeps every mode', () => {
+    const report = (one: number, modes?: number) => ({
+      metrics: { gridTv: { '1': one }, ...(modes === undefined ? {} : { modes: { '1': modes } }) },
+      floor: { gridTv: 0.1, ...(modes === undefined ? {} : { modes: 8 }) },
+    });
+    const row = (one: number, modes?: number) => ({ report: report(one, modes) }) as unknown as ResultRow;
+    expect(rowVerdict(row(0.3, 8), 1)).toMatch(/at most half .* all 8 hold/);
+    expect(rowVerdict(row(0.6, 5), 1)).toMatch(/\*\*Not met:\*\*.*\*\*Modes dropped:\*\* 5 of 8/);
   });
 });
