@@ -2,11 +2,17 @@
  * The exports of the distribution-matching and conditional-map methods (DMD2 / DMD / VSD, TMD's two
  * stages, Meta Flow Maps) and of class-conditional runs of every method that takes labels: the script's
  * --loss-check (PyTorch, float64) against the graph of `flowmap-lab loss` (float64 CPU executor), loss
- * terms of every optimiser group and every gradient to 1e-4 relative. Small networks and batches, one
- * Python process for all cases.
+ * terms of every optimiser group and every gradient to 1e-4 relative; and the command itself (float32
+ * on the GPU) on the class-conditional FreeFlow batch. Small networks and batches, one Python process
+ * for all cases.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareLossCheck, runLossChecks, type CheckCase, type LossCase } from './torch.ts';
+import { main } from '../../src/cli/main.ts';
+import { decodeSafetensors, toFloat32 } from '../../src/train/checkpoint/index.ts';
+import { testGpu } from '../gpu.ts';
+import { compareLossCheck, relativeErrors, runLossChecks, type CheckCase, type LossCase } from './torch.ts';
 
 const net = { width: 10, depth: 2, act: 'silu', time: 'raw' } as const;
 const train = { batch: 16 };
@@ -161,6 +167,21 @@ describe('exported PyTorch script: DMD, TMD, Meta Flow Maps and class-conditiona
   let runs: Map<string, { k: LossCase; out: string }>;
   beforeAll(() => {
     runs = runLossChecks(CASES);
+  });
+
+  // the command itself (the compiled float32 GPU program) on a class-conditional batch: labels, label
+  // dropout and the guided teacher at w = 1.5 through the CLI's feeds
+  it('flowmap-lab loss agrees with --loss-check: class-conditional freeflow', async () => {
+    await testGpu();
+    const { k, out } = runs.get('class-conditional freeflow, guided trained teacher (w = 1.5)')!;
+    const lab = join(k.dir, 'lab.safetensors');
+    expect(await main(['loss', '--checkpoint', k.checkpoint, '--batch', k.batch, '--out', lab])).toBe(0);
+    const read = (f: string) =>
+      new Map([...decodeSafetensors(readFileSync(f)).tensors].map(([n, t]) => [n, toFloat32(t)]));
+    const torch = new Map([...read(out)].map(([n, v]) => [n, Float64Array.from(v)]));
+    const got = read(lab);
+    expect([...got.keys()].sort()).toEqual([...torch.keys()].sort());
+    for (const [n, e] of Object.entries(relativeErrors(torch, got))) expect(e, n).toBeLessThan(1e-4);
   });
 
   for (const c of CASES)
