@@ -6,6 +6,7 @@
  * docs/checking.md. Pure string building: it runs in the browser (the playground's Export button) and
  * in Node (`flowmap-lab export`).
  */
+import { datasetMixture, mixtureClasses } from '../data/index.ts';
 import { methodById, resolveParams, type Method } from '../methods/index.ts';
 import type { ExperimentConfig } from '../train/config.ts';
 import { classCount } from '../train/conditioning.ts';
@@ -129,6 +130,9 @@ METHOD = ${JSON.stringify(method.id)}
 # class conditioning (null without): labelling, dropout (null-class share of label-dropout losses), cfg (w)
 CONDITION = json.loads(r'''${JSON.stringify(full.condition ?? null)}''')
 CLASSES = ${classCount(full)}  # the labelling's number of classes (0: unconditional)
+# the Gaussian mixture the dataset is (the analytic teacher's; null for other data), and each component's class
+MIXTURE = json.loads(r'''${JSON.stringify(datasetMixture(config.dataset))}''')
+CLASS_OF_COMPONENT = json.loads(r'''${JSON.stringify(config.condition ? mixtureClasses(config.dataset, config.condition.labels) : null)}''')
 DIM = 2  # the sample dimension: 2 for the lab's toy data; set from --data or --dim
 SAMPLE_NETWORK = ${JSON.stringify(method.sampleNetwork)}
 # every network F(x, t, s): init "fresh" or a copy of another at the start of the stage that first trains it;

@@ -88,10 +88,10 @@ const CASES: CheckCase[] = [
     teacher: true,
   },
   {
-    name: 'mfm lagrangian, analytic teacher',
+    name: 'mfm lagrangian, analytic teacher of gmm3',
     config: {
       method: 'mfm',
-      dataset: '8gaussians',
+      dataset: 'gmm3',
       net,
       train,
       teacher: analytic,

@@ -76,6 +76,16 @@ def toy_samples_of(name, u):
         f0, f1 = 1 + 0.3 * n1, 0.1 * n2
         a = 2 * math.pi * k / 5 + 0.25 * torch.exp(f0)
         x, y = 2 * (torch.cos(a) * f0 - torch.sin(a) * f1), 2 * (torch.sin(a) * f0 + torch.cos(a) * f1)
+    elif name == "gmm3":
+        m = 3.0 * (choose_of(u0, 3) - 1)
+        n1, n2 = _normals(u1, u2)
+        x, y = m + math.sqrt(0.5) * n1, m + math.sqrt(0.5) * n2
+    elif name == "points":
+        xy = torch.tensor(CONFIG["points"]["xy"], dtype=u.dtype, device=u.device).reshape(-1, 2)
+        k = choose_of(u0, xy.shape[0])
+        n1, n2 = _normals(u1, u2)
+        jitter = CONFIG["points"]["jitter"]
+        x, y = xy[k, 0] + jitter * n1, xy[k, 1] + jitter * n2
     else:
         raise SystemExit(f"unknown toy dataset {name}")
     return torch.stack([x, y], 1)

@@ -103,7 +103,7 @@ class Randomness:
 export const TEACHER = String.raw`
 # ----------------------------------------------------------------------------------------------
 # The teacher velocity u_T(x, t): a Flow Matching network's diagonal F_T(x, t, t), or the exact
-# velocity of the linear path for Gaussian-mixture data (the lab's "analytic teacher").
+# velocity of the linear path for Gaussian-mixture data (the lab's "analytic teacher": 8gaussians, gmm3).
 # ----------------------------------------------------------------------------------------------
 def gaussian_mixture_velocity(means, stds, weights):
     """u(z, t) = sum_k pi_k(z, t) [-mu_k + (t - a s_k^2) / V_k (z - a mu_k)], a = 1 - t, V_k = a^2 s_k^2 + t^2."""
@@ -121,28 +121,24 @@ def gaussian_mixture_velocity(means, stds, weights):
     return u
 
 
-EIGHT_GAUSSIANS = (
-    [[2 * math.sqrt(2) * math.cos(2 * math.pi * k / 8), 2 * math.sqrt(2) * math.sin(2 * math.pi * k / 8)] for k in range(8)],
-    [0.5 / math.sqrt(2)] * 8,
-)
-
-
-def eight_gaussians_velocity(components=range(8)):
-    """The exact velocity of 8gaussians, or of the mixture of some of its components (one class)."""
-    means, stds = EIGHT_GAUSSIANS
-    k = list(components)
-    return gaussian_mixture_velocity([means[i] for i in k], [stds[i] for i in k], [1 / len(k)] * len(k))
+def mixture_velocity(components=None):
+    """The exact velocity of the dataset's mixture (MIXTURE), or of the mixture of some of its components
+    (one class), their weights renormalised."""
+    if MIXTURE is None:
+        raise SystemExit(f"the analytic teacher exists only for Gaussian-mixture data; {CONFIG['dataset']} has none: train a teacher")
+    k = list(range(len(MIXTURE["means"]))) if components is None else list(components)
+    w = [MIXTURE["weights"][i] for i in k]
+    return gaussian_mixture_velocity([MIXTURE["means"][i] for i in k], [MIXTURE["stds"][i] for i in k], [v / sum(w) for v in w])
 
 
 def class_conditional_velocity():
     """u(z, t | c) = sum_k c_k u_k(z, t) + (1 - sum_k c_k) u(z, t) with u_k the velocity of class k's
-    components (8gaussians' labellings modes: one mode per class, groups: mode index mod 2); c = 0 is u."""
-    labelling = CONDITION["labels"]
-    if labelling not in ("modes", "groups"):
-        raise SystemExit(f"the analytic teacher has no class-conditional field for labelling {labelling}: train a teacher")
-    of = (lambda i: i) if labelling == "modes" else (lambda i: i % 2)
-    per_class = [eight_gaussians_velocity([i for i in range(8) if of(i) == c]) for c in range(CLASSES)]
-    marginal = eight_gaussians_velocity()
+    components (CLASS_OF_COMPONENT: 8gaussians' modes, or groups of mode index mod 2); c = 0 is u."""
+    if CLASS_OF_COMPONENT is None:
+        raise SystemExit(f"the analytic teacher has no class-conditional field for labelling {CONDITION['labels']}: train a teacher")
+    of = CLASS_OF_COMPONENT
+    per_class = [mixture_velocity([i for i in range(len(of)) if of[i] == c]) for c in range(CLASSES)]
+    marginal = mixture_velocity()
 
     def u(z, t, c):
         out = marginal(z, t) * (1 - c.sum(1, keepdim=True))
@@ -166,13 +162,13 @@ def teacher_velocity(kind, nets, label=None):
     if kind == "none":
         return None
     if kind == "analytic" and label is None:
-        return eight_gaussians_velocity()
+        return mixture_velocity()
     if kind == "network" and label is None:
         teacher = nets["teacher"]
         return lambda x, t: teacher(x, t, t)
     w = CONDITION["cfg"]
     if kind == "analytic":
-        cond, marginal = class_conditional_velocity(), eight_gaussians_velocity()
+        cond, marginal = class_conditional_velocity(), mixture_velocity()
         return lambda x, t: guide(cond(x, t, label[: x.shape[0]]), lambda: marginal(x, t), w)
     teacher = nets["teacher"]
     c = lambda x: label[: x.shape[0]]
