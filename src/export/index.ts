@@ -142,6 +142,7 @@ NETWORKS = json.loads(r'''${json(networks)}''')
 STAGES = json.loads(r'''${json(stages)}''')
 USES_DATA = any(s["uses_data"] for s in STAGES)
 SAMPLER = ${JSON.stringify(ex.sampler)}  # after training: "ode" (Euler on F(x, t, t)), "flowMap" (jumps), "oneJump" or "custom" (custom_sample)
+SAMPLE_EMA = ${ex.sampleEma === false ? 'False' : 'True'}  # sample with the EMA of SAMPLE_NETWORK when kept
 DEFAULT_NFE = ${ex.defaultNfe ?? (ex.sampler === 'ode' ? 100 : 1)}
 `;
   const methodPart = `

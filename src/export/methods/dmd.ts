@@ -4,6 +4,7 @@ import type { MethodExporter } from './exporter.ts';
 export const dmdExport: MethodExporter = {
   id: 'dmd',
   sampler: 'custom',
+  defaultNfe: 'P["steps"]',
   losses: { 'student.net': 'dmd_loss', 'student.fake': 'fake_loss' },
   source:
     DISTRIBUTION_MATCHING +

@@ -17,6 +17,11 @@ export interface MethodExporter {
    * TMD's unrolled sampler, a conditional map at its sampling condition).
    */
   sampler: 'ode' | 'flowMap' | 'oneJump' | 'custom';
+  /**
+   * Whether the sampler reads the sampling EMA of the sampled network when the config keeps one (default
+   * true); TMD samples with the current trunk and head, as the lab does (the EMA covers one network).
+   */
+  sampleEma?: boolean;
   /** Python expression of the default number of sampling steps (default: 100 for 'ode', else 1). */
   defaultNfe?: string;
   /**

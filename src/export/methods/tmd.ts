@@ -5,6 +5,7 @@ export const tmdExport: MethodExporter = {
   id: 'tmd',
   sampler: 'custom',
   defaultNfe: 'P["outerSteps"]',
+  sampleEma: false,
   losses: {
     'pretrain.head': 'transition_matching_loss',
     'student.student': 'tmd_loss',

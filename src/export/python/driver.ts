@@ -206,7 +206,8 @@ def sample(nets, ema, n, nfe, generator, device, class_index=-1):
     class (class_index) or every class from the data's prior (-1); a velocity model is guided at
     condition.cfg, a distilled student (trained to the guided teacher) takes its class alone."""
     steps = 1 if SAMPLER == "oneJump" else (nfe or DEFAULT_NFE)
-    nets = {**nets, SAMPLE_NETWORK: ema.get(SAMPLE_NETWORK, nets[SAMPLE_NETWORK])}
+    if SAMPLE_EMA:
+        nets = {**nets, SAMPLE_NETWORK: ema.get(SAMPLE_NETWORK, nets[SAMPLE_NETWORK])}
     label = None
     if CLASSES:
         label = prior_labels(n, generator, device)
