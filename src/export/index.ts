@@ -6,8 +6,10 @@
  * docs/checking.md. Pure string building: it runs in the browser (the playground's Export button) and
  * in Node (`flowmap-lab export`).
  */
+import { datasetMixture, mixtureClasses } from '../data/index.ts';
 import { methodById, resolveParams, type Method } from '../methods/index.ts';
 import type { ExperimentConfig } from '../train/config.ts';
+import { classCount } from '../train/conditioning.ts';
 import { planStages } from '../train/plan.ts';
 import { adamSettings, orderedGroups } from '../train/stageGraph.ts';
 import { METHOD_EXPORTERS, type MethodExporter } from './methods/index.ts';
@@ -53,6 +55,7 @@ function stagesOf(
       steps: planned.steps,
       uses_data: stage.usesData ?? method.usesData,
       teacher: planned.teacher,
+      reads: stage.reads,
       trains_teacher: stage.main.trains.includes('teacher'),
       groups: orderedGroups(stage).map((g) => {
         const key = `${stage.name}.${g.name}`;
@@ -61,6 +64,7 @@ function stagesOf(
         return {
           name: g.name,
           main: g === stage.main,
+          label_dropout: g.labelDropout === true,
           trains: g.trains,
           loss,
           updates: g.updatesPerStep?.(params) ?? 1,
@@ -69,6 +73,11 @@ function stagesOf(
       }),
     };
   });
+}
+
+/** The conditioning width of a conditional network as a Python expression of DIM (the exporter's, else the lab's). */
+function conditionalWidth(ex: MethodExporter, name: string, labWidth: number): string {
+  return ex.condDim?.[name] ?? String(labWidth);
 }
 
 const json = (v: unknown): string => JSON.stringify(v, null, 2);
@@ -85,6 +94,10 @@ export function exportScript(config: ExperimentConfig): string {
       name,
       {
         init: d.init === 'fresh' ? 'fresh' : d.init.copyOf,
+        // a conditional network's input width beside (x, t, s), a Python expression of DIM; a labelled
+        // run's flow networks take the one-hot class (CLASSES) instead
+        cond_dim: d.kind === 'conditionalFlowMap' ? conditionalWidth(ex, name, d.condDim ?? 0) : 'CLASSES',
+        depth: d.depth ?? null,
         ema_of: d.emaOf?.source ?? null,
         decay: d.emaOf?.decayParam ?? null,
         description: d.description,
@@ -114,6 +127,12 @@ PyTorch >= 1.13; numpy for writing files. docs/export.md of FlowMap Lab says wha
 CONFIG = json.loads(r'''${json(full)}''')
 P = CONFIG["params"]
 METHOD = ${JSON.stringify(method.id)}
+# class conditioning (null without): labelling, dropout (null-class share of label-dropout losses), cfg (w)
+CONDITION = json.loads(r'''${JSON.stringify(full.condition ?? null)}''')
+CLASSES = ${classCount(full)}  # the labelling's number of classes (0: unconditional)
+# the Gaussian mixture the dataset is (the analytic teacher's; null for other data), and each component's class
+MIXTURE = json.loads(r'''${JSON.stringify(datasetMixture(config.dataset))}''')
+CLASS_OF_COMPONENT = json.loads(r'''${JSON.stringify(config.condition ? mixtureClasses(config.dataset, config.condition.labels) : null)}''')
 DIM = 2  # the sample dimension: 2 for the lab's toy data; set from --data or --dim
 SAMPLE_NETWORK = ${JSON.stringify(method.sampleNetwork)}
 # every network F(x, t, s): init "fresh" or a copy of another at the start of the stage that first trains it;
@@ -122,8 +141,9 @@ NETWORKS = json.loads(r'''${json(networks)}''')
 # the stages in order; each optimiser group: the networks it trains, its loss function below, AdamW settings
 STAGES = json.loads(r'''${json(stages)}''')
 USES_DATA = any(s["uses_data"] for s in STAGES)
-SAMPLER = ${JSON.stringify(ex.sampler)}  # after training: "ode" (Euler on F(x, t, t)), "flowMap" (jumps) or "oneJump"
-DEFAULT_NFE = ${ex.sampler === 'ode' ? 100 : 1}
+SAMPLER = ${JSON.stringify(ex.sampler)}  # after training: "ode" (Euler on F(x, t, t)), "flowMap" (jumps), "oneJump" or "custom" (custom_sample)
+SAMPLE_EMA = ${ex.sampleEma === false ? 'False' : 'True'}  # sample with the EMA of SAMPLE_NETWORK when kept
+DEFAULT_NFE = ${ex.defaultNfe ?? (ex.sampler === 'ode' ? 100 : 1)}
 `;
   const methodPart = `
 # ----------------------------------------------------------------------------------------------

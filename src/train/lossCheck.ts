@@ -4,13 +4,17 @@
  * PyTorch/JAX code and compare the loss terms and the gradient of the total with ours (docs/checking.md).
  * Inputs of a stage: `data` [B, 2], then the main optimiser group's `random.0`, `random.1`, ... in the
  * order the method draws them (each with its distribution: uniform on [0, 1) or standard normal), then
- * each further group's `<group>.random.k` (FreeFlow's and DMD's fake network).
+ * each further group's `<group>.random.k` (FreeFlow's and DMD's fake network). A class-conditional config
+ * adds `label` [B, K] (the batch's one-hot classes; a zero row is the null class) and, for each group that
+ * trains with label dropout, `<group prefix>dropout` [B, 1] uniforms (a row sees the null class where its
+ * uniform is <= condition.dropout); the teacher is guided at condition.cfg.
  */
-import { grad, input, type Tensor } from '../autodiff/index.ts';
+import { grad, greater, input, mul, type Tensor } from '../autodiff/index.ts';
 import type { RandomDist, Shape } from '../autodiff/prims.ts';
 import type { Method, Stage } from '../methods/method.ts';
 import { analyticTeacherFor } from './analyticTeacher.ts';
 import type { ExperimentConfig } from './config.ts';
+import { classCount, TRAIN_CFG_INPUT } from './conditioning.ts';
 import { networkInputs } from './networks.ts';
 import type { TeacherKind } from './plan.ts';
 import { lossContext } from './stageGraph.ts';
@@ -19,8 +23,11 @@ import { StageError } from './errors.ts';
 export interface BatchInput {
   name: string;
   shape: Shape;
-  /** 'data' for dataset samples; otherwise the distribution the training step would draw it from. */
-  dist: RandomDist | 'data';
+  /**
+   * 'data' for dataset samples, 'label' for one-hot classes; otherwise the distribution the training
+   * step would draw it from.
+   */
+  dist: RandomDist | 'data' | 'label';
 }
 
 export interface LossCheckGraph {
@@ -44,10 +51,6 @@ export function lossCheckGraph(
   stage: Stage<unknown>,
   teacher: TeacherKind,
 ): LossCheckGraph {
-  if (config.condition)
-    throw new StageError(
-      'the loss check does not take class-labelled configs yet: remove the condition block, or check the unconditional model.',
-    );
   const nets = networkInputs(method, config);
   const batch: BatchInput[] = [];
   const B = config.train.batch;
@@ -56,7 +59,16 @@ export function lossCheckGraph(
     data = input('data', [B, 2]);
     batch.push({ name: 'data', shape: [B, 2], dist: 'data' });
   }
-  const analytic = teacher === 'analytic' ? analyticTeacherFor(config.dataset) : undefined;
+  const cond = config.condition;
+  let label: Tensor | null = null;
+  if (cond) {
+    const k = classCount(config);
+    label = input('label', [B, k]);
+    batch.push({ name: 'label', shape: [B, k], dist: 'label' });
+  }
+  const analytic = teacher === 'analytic' ? analyticTeacherFor(config.dataset, cond?.labels) : undefined;
+  if (label && teacher === 'analytic' && !analytic?.conditional)
+    throw new StageError('a labelled run needs the class-conditional analytic field; this teacher has none.');
   const outputs: Record<string, Tensor> = {};
   // The main group first (`random.k`, `loss`, `loss.<term>`), then each extra group `g` with its own
   // draws `g.random.k` and outputs `g.loss`, `g.loss.<term>`; every group adds `grad.<parameter>` for
@@ -70,16 +82,24 @@ export function lossCheckGraph(
       batch.push({ name, shape, dist });
       return input(name, shape);
     };
+    let seen = label;
+    if (label && group.labelDropout && cond!.dropout > 0) {
+      const name = `${prefix}dropout`;
+      batch.push({ name, shape: [B, 1], dist: 'uniform' });
+      seen = mul(label, greater(input(name, [B, 1]), cond!.dropout));
+    }
     const ctx = lossContext({
       method,
       config,
       params,
       current: { ...nets.inputs },
       teacher: analytic
-        ? { kind: 'analytic', velocity: analytic.velocity }
+        ? { kind: 'analytic', velocity: analytic.velocity, conditional: analytic.conditional }
         : { kind: teacher === 'network' ? 'network' : 'none' },
       data,
       random,
+      label: seen,
+      teacherLabel: label,
     });
     const loss = group.buildLoss(ctx);
     outputs[`${prefix}loss`] = loss.total;
@@ -96,5 +116,7 @@ export function lossCheckGraph(
   const parameters = Object.entries(nets.inputs).flatMap(([net, ps]) =>
     Object.keys(ps).map((k) => `${net}.${k}`),
   );
-  return { batch, outputs, feeds: analytic?.feeds ?? {}, parameters };
+  const feeds: Record<string, Float64Array> = { ...(analytic?.feeds ?? {}) };
+  if (cond) feeds[TRAIN_CFG_INPUT] = Float64Array.of(cond.cfg);
+  return { batch, outputs, feeds, parameters };
 }

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, main } from '../../src/cli/main.ts';
-import { ExportUnsupportedError, exportableMethods, methodExporter } from '../../src/export/index.ts';
+import {
+  ExportUnsupportedError,
+  exportableMethods,
+  exportScript,
+  methodExporter,
+} from '../../src/export/index.ts';
 import { METHODS } from '../../src/methods/index.ts';
 import { encodeCheckpoint } from '../../src/train/checkpoint/index.ts';
 import { resolveExperiment } from '../../src/train/config.ts';
@@ -68,11 +73,11 @@ describe('flowmap-lab export', () => {
     expect(await main(['export', '--checkpoint', join(dir, 'missing.safetensors')])).toBe(2);
   });
 
-  it('a method without an exporter is a usage error naming those that have one', () => {
-    for (const id of ['fm', 'flowmap', 'meanflow', 'tvm', 'freeflow']) expect(methodExporter(id).id).toBe(id);
+  it('every method of the lab exports; an unknown id is a usage error naming those that export', () => {
+    expect(exportableMethods().sort()).toEqual(METHODS.map((m) => m.id).sort());
     const e = (() => {
       try {
-        methodExporter('dmd');
+        methodExporter('nope');
       } catch (err) {
         return err as Error;
       }
@@ -80,6 +85,26 @@ describe('flowmap-lab export', () => {
     expect(e).toBeInstanceOf(ExportUnsupportedError);
     expect(e!.message).toContain(exportableMethods().join(', '));
     expect(exitCodeOf(e)).toBe(2);
+  });
+
+  it('dmd, tmd, mfm and a class-conditional run export to scripts that Python compiles', async () => {
+    for (const hash of [
+      '#v=1&method=dmd&dataset=moons',
+      '#v=1&method=tmd&dataset=moons',
+      '#v=1&method=mfm&dataset=8gaussians',
+    ]) {
+      const out = join(dir, 'other.py');
+      expect(await main(['export', '--url', hash, '--out', out]), hash).toBe(0);
+      const r = spawnSync(PYTHON, ['-m', 'py_compile', out], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const config = resolveExperiment({ method: 'fm', dataset: 'moons', condition: { labels: 'moons' } });
+    const script = exportScript(config);
+    expect(script).toMatch(/^CLASSES = 2 /m);
+    const out = join(dir, 'fm_cond.py');
+    writeFileSync(out, script);
+    const r = spawnSync(PYTHON, ['-m', 'py_compile', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
   });
 
   it('the generator uses no Node API (the playground imports it)', () => {

@@ -10,13 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { decodeSafetensors, toFloat32 } from '../../src/train/checkpoint/index.ts';
 import { testGpu } from '../gpu.ts';
-import type { ExperimentInput } from '../../src/train/config.ts';
-import { lossCase, python, relativeErrors, requireTorch, type LossCase } from './torch.ts';
+import { compareLossCheck, relativeErrors, runLossChecks, type CheckCase, type LossCase } from './torch.ts';
 
 const net = { width: 12, depth: 2, act: 'silu', time: 'raw' } as const;
 const train = { batch: 16, ema: 0.99 };
 
-const CASES: { name: string; config: ExperimentInput; teacher: boolean }[] = [
+const CASES: CheckCase[] = [
   { name: 'fm', config: { method: 'fm', dataset: 'moons', net, train }, teacher: false },
   {
     name: 'fm (logit-normal t, Fourier time features, GELU)',
@@ -109,42 +108,18 @@ const CASES: { name: string; config: ExperimentInput; teacher: boolean }[] = [
 ];
 
 describe('exported PyTorch script: --loss-check matches flowmap-lab loss', () => {
-  const runs = new Map<string, { k: LossCase; out: string }>();
+  let runs: Map<string, { k: LossCase; out: string }>;
   beforeAll(() => {
-    requireTorch();
-    for (const c of CASES) {
-      const k = lossCase(c.config, c.teacher);
-      runs.set(c.name, { k, out: join(k.dir, 'grads.safetensors') });
-    }
-    // the first case through the script's own command line, the rest in one process (one torch import)
-    const [first, ...rest] = [...runs.values()];
-    const log = python([
-      first.k.script,
-      '--loss-check',
-      first.k.batch,
-      '--init',
-      first.k.checkpoint,
-      '--loss-out',
-      first.out,
-    ]);
-    expect(log).toMatch(/^loss = /m);
-    const jobs = rest.map(({ k, out }) => [k.script, k.batch, k.checkpoint, out]);
-    python([join(import.meta.dirname, 'runChecks.py'), JSON.stringify(jobs)]);
+    runs = runLossChecks(CASES);
   });
 
   for (const c of CASES) {
     it(c.name, () => {
-      const { k, out } = runs.get(c.name)!;
-      const got = new Map(
-        [...decodeSafetensors(readFileSync(out)).tensors].map(([n, t]) => [n, t.data as Float64Array]),
-      );
-      expect([...got.keys()].sort()).toEqual([...k.want.keys()].sort());
-      expect([...k.want.keys()].some((n) => n.startsWith('grad.net.layers.'))).toBe(true);
-      for (const [name, w] of k.want)
-        if (name.startsWith('loss.')) expect(Math.abs(w[0]), `${name} vanishes`).toBeGreaterThan(1e-8);
-      const errors = relativeErrors(k.want, got);
-      for (const [name, e] of Object.entries(errors)) expect(e, name).toBeLessThan(1e-4);
-      if (process.env.EXPORT_ERRORS) console.log(c.name, Math.max(...Object.values(errors)));
+      const run = runs.get(c.name)!;
+      expect([...run.k.want.keys()].some((n) => n.startsWith('grad.net.layers.'))).toBe(true);
+      const worst = compareLossCheck(run);
+      if (process.env.EXPORT_ERRORS) console.log(c.name, worst);
+      expect(worst).toBeLessThan(1e-4);
     });
   }
 

@@ -4,7 +4,7 @@
  * them (the graph of `flowmap-lab loss`, evaluated in float64 by the CPU executor).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalCpu } from '../../src/autodiff/index.ts';
@@ -12,7 +12,12 @@ import { sampleReference } from '../../src/data/index.ts';
 import { normalAt, uniformAt } from '../../src/engine/cpu/philox.ts';
 import { exportScript } from '../../src/export/index.ts';
 import { methodById, resolveParams } from '../../src/methods/index.ts';
-import { encodeCheckpoint, encodeSafetensors, type SafeTensor } from '../../src/train/checkpoint/index.ts';
+import {
+  decodeSafetensors,
+  encodeCheckpoint,
+  encodeSafetensors,
+  type SafeTensor,
+} from '../../src/train/checkpoint/index.ts';
 import { resolveExperiment, type ExperimentInput } from '../../src/train/config.ts';
 import { lossCheckGraph } from '../../src/train/lossCheck.ts';
 import { parameterShapes } from '../../src/train/parameters.ts';
@@ -57,7 +62,7 @@ export interface LossCase {
  * Writes the exported script, a checkpoint of the config's seeded networks (with the teacher when
  * `withTeacher`) and a batch of the tensors `flowmap-lab loss` asks for; evaluates the lab's loss graph.
  */
-export function lossCase(input: ExperimentInput, withTeacher: boolean): LossCase {
+export function lossCase(input: ExperimentInput, withTeacher: boolean, stageName?: string): LossCase {
   const config = resolveExperiment(input);
   const method = methodById(config.method);
   const params = resolveParams(method, config.params);
@@ -72,25 +77,33 @@ export function lossCase(input: ExperimentInput, withTeacher: boolean): LossCase
   Object.entries(values).forEach(([name, v], k) => {
     for (let i = 0; i < v.length; i++) v[i] += 0.05 * Math.sin(1.7 * i + 3.1 * k + name.length);
   });
-  const kept = Object.keys(values).filter((k) => withTeacher || !k.startsWith('teacher.'));
+  const kept = Object.keys(values).filter(
+    (k) => withTeacher || stageName === 'teacher' || !k.startsWith('teacher.'),
+  );
   const params32 = new Map(kept.map((k) => [k, { shape: shapes[k], data: values[k] }]));
   const checkpoint = join(dir, 'checkpoint.safetensors');
   writeFileSync(checkpoint, encodeCheckpoint(params32, config));
 
   const plan = planStages(method, config, params, { teacherLoaded: withTeacher });
-  const last = plan[plan.length - 1];
+  const last = stageName ? plan.find((p) => p.stage.name === stageName)! : plan[plan.length - 1];
   const g = lossCheckGraph(method, config, params, last.stage, last.teacher);
   const feeds: Record<string, Float64Array> = { ...g.feeds };
   for (const [k, p] of params32) feeds[k] = Float64Array.from(p.data);
   const tensors = new Map<string, SafeTensor>();
   g.batch.forEach((b, k) => {
     const n = b.shape.reduce((p, d) => p * d, 1);
+    // labels: one-hot classes in turn, with every fifth row the null class (zeros)
     const data =
       b.dist === 'data'
         ? sampleReference(config.dataset, b.shape[0], 9, 3)
-        : Float64Array.from({ length: n }, (_, i) =>
-            b.dist === 'normal' ? normalAt(9, 40 + k, 0, i) : uniformAt(9, 40 + k, 0, i),
-          );
+        : b.dist === 'label'
+          ? Float64Array.from({ length: n }, (_, i) => {
+              const [row, c] = [Math.floor(i / b.shape[1]), i % b.shape[1]];
+              return row % 5 !== 4 && (3 * row) % b.shape[1] === c ? 1 : 0;
+            })
+          : Float64Array.from({ length: n }, (_, i) =>
+              b.dist === 'normal' ? normalAt(9, 40 + k, 0, i) : uniformAt(9, 40 + k, 0, i),
+            );
     feeds[b.name] = data;
     tensors.set(b.name, { dtype: 'F64', shape: [...b.shape], data });
   });
@@ -123,4 +136,57 @@ export function relativeErrors(
     out[name] = worst;
   }
   return out;
+}
+
+export interface CheckCase {
+  name: string;
+  config: ExperimentInput;
+  teacher: boolean;
+  /** The stage to check (default the last). */
+  stage?: string;
+}
+
+/**
+ * Exports and checks every case: the first through the script's own command line, the rest in one
+ * Python process (one torch import). Returns each case's lab values and the script's output file.
+ */
+export function runLossChecks(cases: CheckCase[]): Map<string, { k: LossCase; out: string }> {
+  requireTorch();
+  const runs = new Map<string, { k: LossCase; out: string; stage?: string }>();
+  for (const c of cases) {
+    const k = lossCase(c.config, c.teacher, c.stage);
+    runs.set(c.name, { k, out: join(k.dir, 'grads.safetensors'), stage: c.stage });
+  }
+  const [first, ...rest] = [...runs.values()];
+  const stage = first.stage ? ['--stage', first.stage] : [];
+  const log = python([
+    first.k.script,
+    '--loss-check',
+    first.k.batch,
+    '--init',
+    first.k.checkpoint,
+    '--loss-out',
+    first.out,
+    ...stage,
+  ]);
+  if (!/^loss = /m.test(log)) throw new Error(`--loss-check printed no loss:\n${log}`);
+  const jobs = rest.map(({ k, out, stage: st }) => [k.script, k.batch, k.checkpoint, out, st ?? null]);
+  python([join(import.meta.dirname, 'runChecks.py'), JSON.stringify(jobs)]);
+  return runs;
+}
+
+/** The script's output against the lab's values: the same names, no vanishing term, every tensor to `tol`. */
+export function compareLossCheck(run: { k: LossCase; out: string }, tol = 1e-4): number {
+  const got = new Map(
+    [...decodeSafetensors(readFileSync(run.out)).tensors].map(([n, t]) => [n, t.data as Float64Array]),
+  );
+  const want = run.k.want;
+  const names = (m: Map<string, unknown>) => [...m.keys()].sort().join(' ');
+  if (names(got) !== names(want)) throw new Error(`outputs differ: got ${names(got)}, want ${names(want)}`);
+  for (const [name, w] of want)
+    if (name.includes('loss.') && !(Math.abs(w[0]) > 1e-8)) throw new Error(`${name} vanishes: ${w[0]}`);
+  const errors = relativeErrors(want, got);
+  const bad = Object.entries(errors).filter(([, e]) => !(e < tol));
+  if (bad.length) throw new Error(`over ${tol}: ${bad.map(([n, e]) => `${n} ${e}`).join(', ')}`);
+  return Math.max(...Object.values(errors));
 }

@@ -3,10 +3,13 @@
  * A new method adds its file here (one line); the rest of the script is shared.
  */
 import type { MethodExporter } from './exporter.ts';
+import { dmdExport } from './dmd.ts';
 import { flowmapExport } from './flowmap.ts';
 import { fmExport } from './fm.ts';
 import { freeflowExport } from './freeflow.ts';
 import { meanflowExport } from './meanflow.ts';
+import { mfmExport } from './mfm.ts';
+import { tmdExport } from './tmd.ts';
 import { tvmExport } from './tvm.ts';
 
 export type { MethodExporter } from './exporter.ts';
@@ -17,4 +20,7 @@ export const METHOD_EXPORTERS: readonly MethodExporter[] = [
   meanflowExport,
   tvmExport,
   freeflowExport,
+  dmdExport,
+  tmdExport,
+  mfmExport,
 ];

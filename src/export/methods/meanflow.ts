@@ -1,16 +1,21 @@
 import type { MethodExporter } from './exporter.ts';
 
-export const meanflowExport: MethodExporter = {
-  id: 'meanflow',
-  sampler: 'flowMap',
-  losses: { 'student.net': 'meanflow_loss' },
-  source: String.raw`
+/** MeanFlow's adaptive weight (also Meta Flow Maps'). */
+export const ADAPTIVE_LOSS = String.raw`
 def adaptive_loss(per_sample, p, eps):
     """MeanFlow's adaptive weight: mean of l / sg((l + eps)^p); p = 0 is plain MSE."""
     if p == 0:
         return per_sample.mean()
     return (per_sample / (per_sample + eps).pow(p).detach()).mean()
+`;
 
+export const meanflowExport: MethodExporter = {
+  id: 'meanflow',
+  sampler: 'flowMap',
+  losses: { 'student.net': 'meanflow_loss' },
+  source:
+    ADAPTIVE_LOSS +
+    String.raw`
 
 def meanflow_loss(nets, x, rand, B, teacher):
     """MeanFlow (2505.13447): E w || F(z_t, t, r) - sg(v - (t - r) dF/dt) ||^2,

@@ -9,9 +9,36 @@ def _normals(ua, ub):
     return r * torch.cos(2 * math.pi * ub), r * torch.sin(2 * math.pi * ub)
 
 
-def toy_samples(name, n, generator, device):
-    """n samples [n, 2] of a lab dataset; each is a function of four uniforms, as in the lab."""
+def choose_of(u, k):
+    """The lab's choice of one of k from a uniform (on its 23-bit grid): an integer tensor in 0..k-1."""
+    return torch.floor(torch.floor(u * 8388608) * k / 8388608).long()
+
+
+# The class of a toy sample under each labelling, from the sample's four uniforms (as in the lab).
+LABELLINGS = {
+    ("8gaussians", "modes"): lambda u: choose_of(u[:, 0], 8),
+    ("8gaussians", "groups"): lambda u: choose_of(u[:, 0], 8) % 2,
+    ("checkerboard", "squares"): lambda u: 2 * choose_of(u[:, 0], 4) + choose_of(u[:, 2], 2),
+    ("checkerboard", "colours"): lambda u: choose_of(u[:, 0], 4) % 2,
+    ("moons", "moons"): lambda u: choose_of(u[:, 0], 2),
+    ("spirals", "arms"): lambda u: choose_of(u[:, 0], 2),
+    ("rings", "rings"): lambda u: choose_of(u[:, 0], 4),
+    ("pinwheel", "arms"): lambda u: choose_of(u[:, 0], 5),
+}
+
+
+def toy_samples(name, n, generator, device, labelled=False):
+    """n samples [n, 2] of a lab dataset; each is a function of four uniforms, as in the lab. labelled:
+    (samples, their classes [n] under CONDITION's labelling)."""
     u = torch.rand(n, 4, generator=generator, device=device).clamp_min(1e-12)
+    if labelled:
+        if (name, CONDITION["labels"]) not in LABELLINGS:
+            raise SystemExit(f"dataset {name} has no labelling {CONDITION['labels']}")
+        return toy_samples_of(name, u), LABELLINGS[(name, CONDITION["labels"])](u)
+    return toy_samples_of(name, u)
+
+
+def toy_samples_of(name, u):
     u0, u1, u2, u3 = u.unbind(1)
     if name == "8gaussians":
         a = 2 * math.pi * torch.floor(u0 * 8) / 8
@@ -49,6 +76,16 @@ def toy_samples(name, n, generator, device):
         f0, f1 = 1 + 0.3 * n1, 0.1 * n2
         a = 2 * math.pi * k / 5 + 0.25 * torch.exp(f0)
         x, y = 2 * (torch.cos(a) * f0 - torch.sin(a) * f1), 2 * (torch.sin(a) * f0 + torch.cos(a) * f1)
+    elif name == "gmm3":
+        m = 3.0 * (choose_of(u0, 3) - 1)
+        n1, n2 = _normals(u1, u2)
+        x, y = m + math.sqrt(0.5) * n1, m + math.sqrt(0.5) * n2
+    elif name == "points":
+        xy = torch.tensor(CONFIG["points"]["xy"], dtype=u.dtype, device=u.device).reshape(-1, 2)
+        k = choose_of(u0, xy.shape[0])
+        n1, n2 = _normals(u1, u2)
+        jitter = CONFIG["points"]["jitter"]
+        x, y = xy[k, 0] + jitter * n1, xy[k, 1] + jitter * n2
     else:
         raise SystemExit(f"unknown toy dataset {name}")
     return torch.stack([x, y], 1)
@@ -73,9 +110,24 @@ def npy_folder_batches(folder, batch, generator, device, rank, world):
 
 
 def data_batches(source, batch, generator, device, rank, world):
-    """Batches x [B, D] forever: a lab toy dataset by name, or a folder of .npy files (yours)."""
+    """Batches (x [B, D], labels) forever: a lab toy dataset by name, or a folder of .npy files (yours).
+    labels: None for an unconditional run, else one-hot classes [B, CLASSES] (your data_batches must give
+    them for a class-conditional run; the null class is the zero row)."""
     if os.path.isdir(source):
-        yield from npy_folder_batches(source, batch, generator, device, rank, world)
+        if CLASSES:
+            raise SystemExit("a class-conditional run needs labels: make data_batches yield (x, one-hot labels)")
+        for x in npy_folder_batches(source, batch, generator, device, rank, world):
+            yield x, None
     while True:
-        yield toy_samples(source, batch, generator, device)
+        if CLASSES:
+            x, c = toy_samples(source, batch, generator, device, labelled=True)
+            yield x, torch.nn.functional.one_hot(c, CLASSES).to(x.dtype)
+        else:
+            yield toy_samples(source, batch, generator, device), None
+
+
+def prior_labels(batch, generator, device):
+    """One-hot classes [B, CLASSES] from the data's class prior, for a data-free stage of a labelled run."""
+    _, c = toy_samples(CONFIG["dataset"], batch, generator, device, labelled=True)
+    return torch.nn.functional.one_hot(c, CLASSES).float()
 `;

@@ -5,10 +5,10 @@ export const DRIVER = String.raw`
 # ----------------------------------------------------------------------------------------------
 def build_networks(dim, device, dtype):
     torch.manual_seed(CONFIG["seed"])  # every process builds the same initial networks
-    nets = {name: make_network(dim).to(device=device, dtype=dtype) for name in NETWORKS}
+    nets = {name: make_network(dim, name).to(device=device, dtype=dtype) for name in NETWORKS}
     ema = {}
     if CONFIG["train"]["ema"] > 0:
-        ema[SAMPLE_NETWORK] = make_network(dim).to(device=device, dtype=dtype).requires_grad_(False)
+        ema[SAMPLE_NETWORK] = make_network(dim, SAMPLE_NETWORK).to(device=device, dtype=dtype).requires_grad_(False)
         ema[SAMPLE_NETWORK].load_state_dict(nets[SAMPLE_NETWORK].state_dict())
     return nets, ema
 
@@ -33,9 +33,11 @@ def load_init(path, nets, ema):
     return loaded
 
 
-def start_of_stage(stage, nets, ema, trained_before, loaded):
-    """Networks first trained in this stage start as copies of their source (copyOf, EMA networks)."""
-    first = [n for g in stage["groups"] for n in g["trains"] if n not in trained_before and n not in loaded]
+def start_of_stage(stage, nets, ema, used_before, loaded):
+    """Networks first used in this stage (trained, or read frozen: TMD's trunk in the head's pretraining)
+    start as copies of their source (copyOf, EMA networks)."""
+    used = [n for g in stage["groups"] for n in g["trains"]] + stage["reads"]
+    first = [n for n in dict.fromkeys(used) if n not in used_before and n not in loaded]
     with torch.no_grad():
         for n in first:
             if NETWORKS[n]["init"] != "fresh":
@@ -62,6 +64,21 @@ def save_checkpoint(path, nets, ema, step, stage, extra=None):
     save_safetensors(tensors, path, meta)
 
 
+def labelled(nets, label):
+    """The networks as a loss sees them: in a class-conditional run every flow network is F(x, t, s; c)
+    with c the label rows matching x (rows 0..n-1 for a call on n rows); conditional networks (TMD's head,
+    Meta Flow Maps) take their own conditioning."""
+    if label is None:
+        return nets
+    bind = lambda net: lambda x, t, s: net(x, t, s, label[: x.shape[0]])
+    return {n: bind(net) if NETWORKS[n]["cond_dim"] == "CLASSES" else net for n, net in nets.items()}
+
+
+def drop_labels(label, uniforms):
+    """Label dropout: each row replaced by the null class (zeros) where its uniform is <= condition.dropout."""
+    return label * (uniforms > CONDITION["dropout"]).to(label.dtype)
+
+
 class Objective(nn.Module):
     """One optimiser group's loss as a module: DistributedDataParallel wraps exactly the networks the
     group trains (registered here); the networks it only reads stay outside."""
@@ -71,8 +88,8 @@ class Objective(nn.Module):
         self.trained = nn.ModuleDict({n: nets[n] for n in trains})
         self.loss, self.nets = loss, nets
 
-    def forward(self, x, rand, B, teacher):
-        return self.loss(self.nets, x, rand, B, teacher)
+    def forward(self, x, rand, B, teacher, label=None):
+        return self.loss(labelled(self.nets, label), x, rand, B, teacher)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -95,19 +112,19 @@ def train(args):
     batches = data_batches(args.data, args.batch, generator, device, rank, world) if USES_DATA else None
     if batches is not None:
         first = next(batches)
-        DIM = first.shape[1]
+        DIM = first[0].shape[1]
         batches = _chain(first, batches)
     nets, ema = build_networks(DIM, device, torch.float32)
     loaded = load_init(args.init, nets, ema) if args.init else set()
     amp = {"off": None, "bf16": torch.bfloat16, "fp16": torch.float16}[args.amp]
     scaler = torch.cuda.amp.GradScaler(enabled=args.amp == "fp16")
     os.makedirs(args.out, exist_ok=True)
-    trained_before, step_total = set(), 0
+    used_before, step_total = set(), 0
     stages = [s for s in STAGES if not (s["trains_teacher"] and "teacher" in loaded)]
     for i, stage in enumerate(stages):
         last = i == len(stages) - 1
         steps = (args.steps if last else args.teacher_steps) or stage["steps"]
-        start_of_stage(stage, nets, ema, trained_before, loaded)
+        start_of_stage(stage, nets, ema, used_before, loaded)
         # the config's teacher: a trained network (its stage skipped when --init brings teacher.*) or the
         # analytic mixture velocity (kept even when a checkpoint carries an untrained teacher.*)
         teacher = teacher_velocity(stage["teacher"], nets)
@@ -124,11 +141,18 @@ def train(args):
             groups.append((g, module, params, opt))
         sums, count, t0 = {}, 0, time.time()
         for step in range(1, steps + 1):
-            x = next(batches) if stage["uses_data"] else None
+            x, label = next(batches) if stage["uses_data"] else (None, None)
+            if CLASSES and not stage["uses_data"]:
+                label = prior_labels(args.batch, generator, device)
+            if label is not None:  # the teacher sees the batch's classes, guided (condition.cfg)
+                teacher = teacher_velocity(stage["teacher"], nets, label)
             for g, module, params, opt in groups:
                 for _ in range(g["updates"]):
+                    seen = label
+                    if label is not None and g["label_dropout"] and CONDITION["dropout"] > 0:
+                        seen = drop_labels(label, torch.rand(label.shape[0], 1, generator=generator, device=device))
                     with torch.autocast(device.type, dtype=amp or torch.bfloat16, enabled=amp is not None):
-                        total, terms = module(x, Randomness(generator, device), args.batch, teacher)
+                        total, terms = module(x, Randomness(generator, device), args.batch, teacher, seen)
                     opt.zero_grad(set_to_none=True)
                     scaler.scale(total).backward()
                     if g["clipNorm"] > 0:
@@ -157,7 +181,7 @@ def train(args):
             if rank == 0 and args.save_every and step % args.save_every == 0:
                 save_checkpoint(os.path.join(args.out, "checkpoint.safetensors"), nets, ema, step_total + step, stage["name"])
         step_total += steps
-        trained_before |= trains
+        used_before |= trains | set(stage["reads"])
     if rank == 0:
         path = os.path.join(args.out, "checkpoint.safetensors")
         save_checkpoint(path, nets, ema, step_total, stages[-1]["name"])
@@ -165,7 +189,7 @@ def train(args):
         if args.sample:
             import numpy as np
 
-            x0 = sample(ema.get(SAMPLE_NETWORK, nets[SAMPLE_NETWORK]), args.sample, args.nfe, generator, device)
+            x0 = sample(nets, ema, args.sample, args.nfe, generator, device, args.sample_class)
             np.save(os.path.join(args.out, "samples.npy"), x0.float().cpu().numpy())
             print(f"wrote {args.out}/samples.npy: {args.sample} samples at NFE {args.nfe or DEFAULT_NFE}")
     if args.rank_checkpoints:  # to check that DDP keeps the processes equal; loss: this process's last one
@@ -175,16 +199,36 @@ def train(args):
         dist.destroy_process_group()
 
 
-def sample(net, n, nfe, generator, device):
+def sample(nets, ema, n, nfe, generator, device, class_index=-1):
     """x_0 from noise e ~ N(0, I) at t = 1 on the grid 1 = t_0 > ... > t_K = 0: flow-map jumps
-    x <- f(x, t_i, t_{i+1}), or Euler steps of u(x, t) = F(x, t, t) for a velocity model (SAMPLER)."""
+    x <- f(x, t_i, t_{i+1}), Euler steps of u(x, t) = F(x, t, t) for a velocity model, or the method's
+    custom_sample (SAMPLER); the sampled network's EMA when kept. A class-conditional run samples one
+    class (class_index) or every class from the data's prior (-1); a velocity model is guided at
+    condition.cfg, a distilled student (trained to the guided teacher) takes its class alone."""
     steps = 1 if SAMPLER == "oneJump" else (nfe or DEFAULT_NFE)
-    x = torch.randn(n, DIM, generator=generator, device=device)
-    grid = [1 - i / steps for i in range(steps + 1)]
+    if SAMPLE_EMA:
+        nets = {**nets, SAMPLE_NETWORK: ema.get(SAMPLE_NETWORK, nets[SAMPLE_NETWORK])}
+    label = None
+    if CLASSES:
+        label = prior_labels(n, generator, device)
+        if class_index >= 0:
+            label = torch.nn.functional.one_hot(torch.full((n,), class_index, device=device), CLASSES).float()
     with torch.no_grad():
+        if SAMPLER == "custom":
+            return custom_sample(labelled(nets, label), n, steps, generator, device)
+        net = labelled(nets, label)[SAMPLE_NETWORK]
+        x = torch.randn(n, DIM, generator=generator, device=device)
+        grid = [1 - i / steps for i in range(steps + 1)]
         for a, b in zip(grid[:-1], grid[1:]):
             t, s = torch.full((n, 1), a, device=device), torch.full((n, 1), b, device=device)
-            x = x + (b - a) * net(x, t, t) if SAMPLER == "ode" else flow_map(x, t, s, net(x, t, s))
+            if SAMPLER == "ode":
+                u = net(x, t, t)
+                if label is not None:
+                    null = nets[SAMPLE_NETWORK](x, t, t, torch.zeros_like(label))
+                    u = guide(u, lambda: null, CONDITION["cfg"])
+                x = x + (b - a) * u
+            else:
+                x = flow_map(x, t, s, net(x, t, s))
     return x
 
 
@@ -202,12 +246,19 @@ def _chain(first, rest):
 def loss_check(args):
     global DIM
     tensors = {k: v.double() for k, v in load_safetensors(args.loss_check)[0].items()}
-    stage = STAGES[-1]
+    names = [s["name"] for s in STAGES]
+    stage_name = getattr(args, "stage", None) or names[-1]
+    if stage_name not in names:
+        raise SystemExit(f"--stage {stage_name}: this experiment's stages are {', '.join(names)}")
+    stage = STAGES[names.index(stage_name)]
     x = tensors["data"] if stage["uses_data"] else None
     if stage["uses_data"] and x is None:
         raise SystemExit("the batch file lacks data [B, D]: see docs/checking.md")
     DIM = x.shape[1] if x is not None else tensors["random.0"].shape[1]
     B = x.shape[0] if x is not None else loss_check_batch_size(tensors)
+    label = tensors.get("label") if CLASSES else None
+    if CLASSES and (label is None or list(label.shape) != [B, CLASSES]):
+        raise SystemExit(f"a class-conditional loss reads label [{B}, {CLASSES}] (one-hot; zeros: the null class): see docs/checking.md")
     nets, ema = build_networks(DIM, "cpu", torch.float64)
     loaded = load_init(args.init, nets, ema) if args.init else set()
     # as flowmap-lab loss: a checkpoint's teacher.* is the teacher whenever the method reads one
@@ -223,7 +274,13 @@ def loss_check(args):
         for n, net in nets.items():
             net.requires_grad_(n in group["trains"])
         rand = Randomness(given=tensors, prefix=prefix)
-        total, terms = globals()[group["loss"]](nets, x, rand, B, teacher_velocity(kind, nets))
+        seen = label
+        if label is not None and group["label_dropout"] and CONDITION["dropout"] > 0:
+            if f"{prefix}dropout" not in tensors:
+                raise SystemExit(f"the batch file lacks {prefix}dropout [B, 1] (uniform, label dropout): see docs/checking.md")
+            seen = drop_labels(label, tensors[f"{prefix}dropout"])
+        loss = globals()[group["loss"]]
+        total, terms = loss(labelled(nets, seen), x, rand, B, teacher_velocity(kind, nets, label))
         total.backward()
         losses = {f"{prefix}loss": total.detach().reshape(1)}
         losses.update({f"{prefix}loss.{k}": v.detach().reshape(1) for k, v in terms.items()})
@@ -258,6 +315,8 @@ def main():
     p.add_argument("--seed", type=int, default=CONFIG["seed"], help="seed of the random streams")
     p.add_argument("--loss-check", metavar="BATCH", help="loss terms and gradients on a batch file (docs/checking.md)")
     p.add_argument("--loss-out", default="loss-check.safetensors", help="where --loss-check writes them")
+    p.add_argument("--stage", help=f"the stage --loss-check computes (default the last: {STAGES[-1]['name']})")
+    p.add_argument("--sample-class", type=int, default=-1, help="class-conditional runs: the class to sample (-1: all)")
     args = p.parse_args()
     if args.loss_check:
         loss_check(args)

@@ -21,6 +21,16 @@ def mean_squares(a):
     return a.pow(2).mean(1)
 
 
+def column(n, value, like):
+    """A time column [n, 1] holding one value (dtype and device of like)."""
+    return torch.full((n, 1), float(value), dtype=like.dtype, device=like.device)
+
+
+def uniform_grid(steps):
+    """1 = t_0 > t_1 > ... > t_steps = 0."""
+    return [1 - i / steps for i in range(steps + 1)]
+
+
 def js_round(v):
     """Math.round of the lab (halves round up), so batch splits match it exactly."""
     return int(math.floor(v + 0.5))
@@ -93,7 +103,7 @@ class Randomness:
 export const TEACHER = String.raw`
 # ----------------------------------------------------------------------------------------------
 # The teacher velocity u_T(x, t): a Flow Matching network's diagonal F_T(x, t, t), or the exact
-# velocity of the linear path for Gaussian-mixture data (the lab's "analytic teacher").
+# velocity of the linear path for Gaussian-mixture data (the lab's "analytic teacher": 8gaussians, gmm3).
 # ----------------------------------------------------------------------------------------------
 def gaussian_mixture_velocity(means, stds, weights):
     """u(z, t) = sum_k pi_k(z, t) [-mu_k + (t - a s_k^2) / V_k (z - a mu_k)], a = 1 - t, V_k = a^2 s_k^2 + t^2."""
@@ -111,19 +121,58 @@ def gaussian_mixture_velocity(means, stds, weights):
     return u
 
 
-def eight_gaussians_velocity():
-    R, std = 2 * math.sqrt(2), 0.5 / math.sqrt(2)
-    means = [[R * math.cos(2 * math.pi * k / 8), R * math.sin(2 * math.pi * k / 8)] for k in range(8)]
-    return gaussian_mixture_velocity(means, [std] * 8, [1 / 8] * 8)
+def mixture_velocity(components=None):
+    """The exact velocity of the dataset's mixture (MIXTURE), or of the mixture of some of its components
+    (one class), their weights renormalised."""
+    if MIXTURE is None:
+        raise SystemExit(f"the analytic teacher exists only for Gaussian-mixture data; {CONFIG['dataset']} has none: train a teacher")
+    k = list(range(len(MIXTURE["means"]))) if components is None else list(components)
+    w = [MIXTURE["weights"][i] for i in k]
+    return gaussian_mixture_velocity([MIXTURE["means"][i] for i in k], [MIXTURE["stds"][i] for i in k], [v / sum(w) for v in w])
 
 
-def teacher_velocity(kind, nets):
-    if kind == "analytic":
-        return eight_gaussians_velocity()
-    if kind == "network":
+def class_conditional_velocity():
+    """u(z, t | c) = sum_k c_k u_k(z, t) + (1 - sum_k c_k) u(z, t) with u_k the velocity of class k's
+    components (CLASS_OF_COMPONENT: 8gaussians' modes, or groups of mode index mod 2); c = 0 is u."""
+    if CLASS_OF_COMPONENT is None:
+        raise SystemExit(f"the analytic teacher has no class-conditional field for labelling {CONDITION['labels']}: train a teacher")
+    of = CLASS_OF_COMPONENT
+    per_class = [mixture_velocity([i for i in range(len(of)) if of[i] == c]) for c in range(CLASSES)]
+    marginal = mixture_velocity()
+
+    def u(z, t, c):
+        out = marginal(z, t) * (1 - c.sum(1, keepdim=True))
+        for j, uj in enumerate(per_class):
+            out = out + uj(z, t) * c[:, j : j + 1]
+        return out
+    return u
+
+
+def guide(cond, uncond, w):
+    """Classifier-free guidance u_w = u_uncond + w (u_cond - u_uncond); w = 1 is the conditional field alone."""
+    if w == 1:
+        return cond
+    u0 = uncond()
+    return u0 + w * (cond - u0)
+
+
+def teacher_velocity(kind, nets, label=None):
+    """u_T(x, t); with class labels [B, K] the guided u_w(x, t | c) at the config's scale w (condition.cfg),
+    the null class c = 0 for the unconditional branch."""
+    if kind == "none":
+        return None
+    if kind == "analytic" and label is None:
+        return mixture_velocity()
+    if kind == "network" and label is None:
         teacher = nets["teacher"]
         return lambda x, t: teacher(x, t, t)
-    return None
+    w = CONDITION["cfg"]
+    if kind == "analytic":
+        cond, marginal = class_conditional_velocity(), mixture_velocity()
+        return lambda x, t: guide(cond(x, t, label[: x.shape[0]]), lambda: marginal(x, t), w)
+    teacher = nets["teacher"]
+    c = lambda x: label[: x.shape[0]]
+    return lambda x, t: guide(teacher(x, t, t, c(x)), lambda: teacher(x, t, t, torch.zeros_like(c(x))), w)
 
 
 def ode_solve_between(u, x, t, s, steps, solver):
