@@ -15,9 +15,9 @@ import type { Layer, Rgba } from './renderer.ts';
 
 export const MFM_COLORS = {
   posterior: [0.45, 0.2, 0.78, 0.6] as Rgba,
-  exactPosterior: [0.05, 0.6, 0.42, 0.45] as Rgba,
+  exactPosterior: [0.0, 0.62, 0.3, 0.55] as Rgba,
   guided: [0.85, 0.15, 0.55, 0.6] as Rgba,
-  exactTilted: [0.05, 0.6, 0.42, 0.45] as Rgba,
+  exactTilted: [0.0, 0.62, 0.3, 0.55] as Rgba,
 };
 
 /** One-step posterior samples per point (the quality reports' sample size). */
