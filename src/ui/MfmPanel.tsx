@@ -54,9 +54,9 @@ const SIGMA_SPEC = {
 } as const;
 const MCS = [1, 2, 4, 8, 16, 32, 64, MC_MAX].map(String);
 const ESTIMATOR_LABELS: Record<Estimator, string> = {
-  iwae: 'iwae: grad logsumexp of r over N posterior samples',
-  sne: 'sne: softmax-weighted posterior mean (no gradient)',
-  dps: 'dps: r at the denoiser mean (baseline, N unused)',
+  iwae: 'iwae (grad logsumexp)',
+  sne: 'sne (no gradient)',
+  dps: 'dps (baseline)',
 };
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : formatNumber(v));
@@ -185,6 +185,7 @@ export function MfmPanel() {
               label="estimator"
               value={view.estimator ?? 'iwae'}
               testId="reward-estimator"
+              help="iwae: grad of logsumexp of r over N posterior samples; sne: softmax-weighted posterior mean, no gradient; dps: r at the denoiser mean (the baseline, N unused)"
               options={ESTIMATORS.map((e) => ({ value: e, label: ESTIMATOR_LABELS[e] }))}
               onChange={(v) => setView({ estimator: v as Estimator })}
             />

@@ -126,11 +126,11 @@ async function take(page: Page, base: string, shot: Shot, maxMs: number): Promis
 }
 
 /**
- * Meta Flow Maps views from a checkpoint trained headless (`flowmap-lab train`, lavapipe: about a minute; training
+ * Meta Flow Maps views from a checkpoint trained headless (`flowmap-lab train`, lavapipe: a few minutes; training
  * in the page on SwiftShader would take far longer), opened with `?checkpoint=`; the link sets the point or reward.
  */
 const MFM_TRAIN_URL =
-  'method=mfm&dataset=gmm3&teacher=analytic&width=64&depth=3&batch=256&lr=0.002&steps=3000&ema=0.99&seed=1';
+  'method=mfm&dataset=gmm3&teacher=analytic&width=128&depth=3&batch=256&lr=0.002&steps=4000&ema=0.99&seed=1';
 const MFM_RUN = join(ROOT, 'runs/screenshot-mfm');
 export const MFM_SHOTS = [
   { name: 'mfm-posterior', view: 'post=-1.2,-1.2&pt=0.6', readout: 'posterior-readout' },
@@ -179,6 +179,7 @@ async function takeMfm(
   await page.waitForTimeout(3000); // the layout moved: a frame drawn again
   await page.screenshot({
     path: file,
+    fullPage: true,
     clip: { x: 0, y: 0, width: 1280, height: Math.ceil(panel!.y + panel!.height + 16) },
   });
   return `${file}: ${await readout.innerText()}`;
