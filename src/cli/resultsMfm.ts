@@ -28,7 +28,7 @@ import { drive } from '../train/drive.ts';
 import { energyDistance } from '../train/metrics/index.ts';
 import { GUIDE_FACTOR_MAX, GUIDE_T_START } from '../train/mfmPrograms.ts';
 import { createSession, type FlowSession } from '../train/trainSession.ts';
-import { guideScores, posteriorScores } from './commands/mfm.ts';
+import { guideScores, posteriorScores } from '../train/mfmScores.ts';
 import { DATA_COLOR, scatterPng, type ScatterPanel } from './output/scatterPng.ts';
 import { fmtNum, markdownTable } from './output/table.ts';
 import type { Budget } from './results.ts';

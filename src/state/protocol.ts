@@ -50,6 +50,12 @@ export interface RunStatus {
   gpuBuffers: number;
 }
 
+/**
+ * Distances of Meta Flow Map samples to the exact answer, with the exact-vs-exact floor at the same n:
+ * posterior (gridTv, energy, floorTv, floorEnergy) or guided (sw2, mmd, floorSw2, floorMmd).
+ */
+export type MfmScores = Record<string, number>;
+
 export type FromWorker =
   | {
       type: 'ready';
@@ -63,5 +69,15 @@ export type FromWorker =
   | { type: 'status'; status: RunStatus }
   | { type: 'summary'; summary: StepSummary }
   | { type: 'quality'; report: QualityReport }
+  /** Meta Flow Maps: the model's posterior or guided samples were re-drawn (scores null off a Gaussian mixture). */
+  | {
+      type: 'mfm';
+      kind: 'posterior' | 'guide';
+      key: string;
+      step: number;
+      n: number;
+      seconds: number;
+      scores: MfmScores | null;
+    }
   | { type: 'notice'; level: 'info' | 'warning'; text: string }
   | { type: 'fatal'; kind: 'no-webgpu' | 'device-lost' | 'error'; message: string };

@@ -44,7 +44,11 @@ export interface PlaygroundState {
   runId: number;
   lastSummary: StepSummary | null;
   lastQuality: QualityReport | null;
+  /** Meta Flow Maps: the latest posterior and guided re-samples, with their distances to the exact answers. */
+  mfm: { posterior: MfmResult | null; guide: MfmResult | null };
 }
+
+export type MfmResult = Extract<FromWorker, { type: 'mfm' }>;
 
 export interface PlaygroundActions {
   bind(send: (msg: ToWorker) => void): void;
@@ -76,6 +80,8 @@ const idleStatus: RunStatus = {
 
 let nextNotice = 1;
 
+const NO_MFM: PlaygroundState['mfm'] = { posterior: null, guide: null };
+
 /** The config without its condition block when the dataset has no such labelling or the method takes no labels. */
 export function validCondition(config: ExperimentConfig): ExperimentConfig {
   const c = config.condition;
@@ -101,6 +107,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
         runId: s.runId + 1,
         lastSummary: null,
         lastQuality: null,
+        mfm: NO_MFM,
         status: { ...idleStatus, stage: s.status.stage },
       }));
       send({ type: 'config', config });
@@ -124,6 +131,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
       runId: 0,
       lastSummary: null,
       lastQuality: null,
+      mfm: NO_MFM,
       ...initial,
 
       bind(fn) {
@@ -170,6 +178,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
           runId: s.runId + 1,
           lastSummary: null,
           lastQuality: null,
+          mfm: NO_MFM,
           status: { ...idleStatus, step },
         }));
         send({
@@ -210,7 +219,13 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
         send({ type: 'step', steps: 1 });
       },
       reset() {
-        set((s) => ({ runId: s.runId + 1, lastSummary: null, lastQuality: null, status: idleStatus }));
+        set((s) => ({
+          runId: s.runId + 1,
+          lastSummary: null,
+          lastQuality: null,
+          mfm: NO_MFM,
+          status: idleStatus,
+        }));
         send({ type: 'reset' });
       },
       notify(level, text) {
@@ -253,6 +268,9 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
             break;
           case 'quality':
             set({ lastQuality: msg.report });
+            break;
+          case 'mfm':
+            set((s) => ({ mfm: { ...s.mfm, [msg.kind]: msg } }));
             break;
           case 'notice':
             get().notify(msg.level, msg.text);

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { labellingOf } from '../engine/cpu/sampleData.ts';
 import { methodById } from '../methods/index.ts';
+import { checkMfmLink, encodeMfmLink, isMfmKey, readMfmKey, type MfmLink } from './mfmUrl.ts';
 import {
   conditionSchema,
   CONFIG_VERSION,
@@ -62,6 +63,8 @@ export interface SharedExperiment {
   hide: string[];
   /** Labelled runs: the class the samples show (`class=`); absent or -1: every class. */
   sampleClass?: number;
+  /** Meta Flow Maps: the posterior point and the reward panel (`post=`, `reward=`, ...; src/state/mfmUrl.ts). */
+  mfm?: MfmLink;
 }
 
 /**
@@ -94,7 +97,7 @@ function formatValue(v: ParamValue): string {
 }
 
 /** Hash text (without '#') for an experiment: every config field, so that a link reproduces the run. */
-export function encodeExperiment({ config, hide, sampleClass }: SharedExperiment): string {
+export function encodeExperiment({ config, hide, sampleClass, mfm }: SharedExperiment): string {
   const parts: string[] = [`v=${CONFIG_VERSION}`];
   for (const f of URL_FIELDS)
     parts.push(`${f.key}=${encodeURIComponent(formatValue(readValue(config, f) as ParamValue))}`);
@@ -108,6 +111,7 @@ export function encodeExperiment({ config, hide, sampleClass }: SharedExperiment
       `${PARAM_PREFIX}${encodeURIComponent(name)}=${encodeURIComponent(formatValue(config.params[name]))}`,
     );
   }
+  if (config.method === 'mfm') parts.push(...encodeMfmLink(mfm));
   if (hide.length > 0) parts.push(`hide=${hide.map(encodeURIComponent).join(',')}`);
   return parts.join('&');
 }
@@ -247,6 +251,7 @@ export function decodeExperiment(
   const rawParams = new Map<string, string>();
   const rawCondition: Record<string, unknown> = Object.create(null);
   let sampleClass: number | undefined;
+  const mfmLink: MfmLink = {};
 
   for (const [key, value] of splitHash(text, ignored)) {
     if (key === 'v') {
@@ -275,6 +280,11 @@ export function decodeExperiment(
         ignored.push(
           `class=${echo(value)} (give a class index 0, 1, ... or -1 for all; showing all classes)`,
         );
+      continue;
+    }
+    if (isMfmKey(key)) {
+      const why = readMfmKey(mfmLink, key, value);
+      if (why) ignored.push(`${key}=${echo(value)} (${why})`);
       continue;
     }
     if (key.startsWith(PARAM_PREFIX) && key.length > PARAM_PREFIX.length) {
@@ -335,7 +345,11 @@ export function decodeExperiment(
   }
   config.params = Object.fromEntries(params);
   if (config.condition === undefined) delete config.condition;
-  return sampleClass === undefined ? { config, hide, ignored } : { config, hide, ignored, sampleClass };
+  const decoded: DecodedExperiment = { config, hide, ignored };
+  if (sampleClass !== undefined) decoded.sampleClass = sampleClass;
+  const mfm = checkMfmLink(config.method, mfmLink, ignored);
+  if (mfm) decoded.mfm = mfm;
+  return decoded;
 }
 
 /** The condition block of a hash, checked against the dataset and the method; undefined when absent or invalid. */

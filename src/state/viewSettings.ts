@@ -1,5 +1,13 @@
 /** What the canvas shows (all drawn from GPU buffers by the worker), and the camera. */
+import type { Estimator } from '../train/mfmPrograms.ts';
 import { DEFAULT_CAMERA, type Camera } from './camera.ts';
+
+/** r(x) = log N(y; a . x, sigma^2), the reward of the Meta Flow Maps panel. */
+export interface LinearRewardView {
+  a: [number, number];
+  y: number;
+  sigma: number;
+}
 
 export type Nfe = 1 | 2 | 4 | 8 | 'teacher';
 
@@ -24,6 +32,15 @@ export interface ViewSettings {
   guidance?: number | null;
   /** the guided teacher's (or FM's own) many-step samples as a layer */
   teacherSamples?: boolean;
+  /** Meta Flow Maps: the point x_t whose posterior p(x_0 | x_t) is drawn, at t = fieldT (null: none) */
+  posteriorAt?: [number, number] | null;
+  /** Meta Flow Maps: the reward whose guided samples are drawn (null: none) */
+  reward?: LinearRewardView | null;
+  /** Meta Flow Maps: the estimator of grad V_t and its Monte Carlo count N */
+  estimator?: Estimator;
+  mc?: number;
+  /** Meta Flow Maps: draw the exact posterior / tilted target beside the model's (Gaussian-mixture data) */
+  exact?: boolean;
 }
 
 export const DEFAULT_VIEW: ViewSettings = {
@@ -41,4 +58,9 @@ export const DEFAULT_VIEW: ViewSettings = {
   sampleClass: -1,
   guidance: null,
   teacherSamples: false,
+  posteriorAt: null,
+  reward: null,
+  estimator: 'iwae',
+  mc: 8,
+  exact: true,
 };

@@ -7,6 +7,7 @@ export {
   type GuideReward,
 } from './trainSession.ts';
 export { ESTIMATORS, NotMetaFlowMapError, type Estimator } from './mfmPrograms.ts';
+export { guideScores, posteriorScores } from './mfmScores.ts';
 export type { TrainingSession, StepSummary, QualityReport, PointSet, StageName } from './session.ts';
 export { drive, type DriveOptions } from './drive.ts';
 export { DivergedError, StageError, TeacherUnavailableError } from './errors.ts';

@@ -64,6 +64,17 @@ export interface TrainingSession {
   field(t: number, s: number, grid: number, box: [number, number, number, number]): PointSet;
   /** Labelled runs: the class (-1: all) and guidance scale w the samplers draw from now on. */
   setSampleCondition?(c: { classIndex: number; cfg: number }): void;
+  /** Meta Flow Maps: `n` one-step samples of p(x_0 | x_t = at) from the noise of `round`, read back. */
+  posterior?(t: number, at: readonly [number, number], n: number, round?: number): Promise<Float32Array>;
+  /** Meta Flow Maps: `m` samples guided by r(x) = log N(y; a . x, sigma^2) (`steps` Euler steps), read back. */
+  guide?(
+    reward: { a: readonly [number, number]; y: number; sigma: number },
+    estimator: 'iwae' | 'sne' | 'dps',
+    mc: number,
+    m: number,
+    steps: number,
+    round?: number,
+  ): Promise<Float32Array>;
   /** Metrics at several NFE against fresh data, with the floor. */
   quality(samples: number): Promise<QualityReport>;
   /** Parameters by PyTorch name (for checkpoints). */

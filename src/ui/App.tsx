@@ -4,6 +4,7 @@ import { DeviceLost } from './DeviceLost.tsx';
 import { FlowCanvas } from './FlowCanvas.tsx';
 import { Header } from './Header.tsx';
 import { Notices } from './Notices.tsx';
+import { MfmPanel } from './MfmPanel.tsx';
 import { NoWebGpu } from './NoWebGpu.tsx';
 import { Plots } from './plots/Plots.tsx';
 import { PresetGallery } from './PresetGallery.tsx';
@@ -36,6 +37,7 @@ export function App() {
               {(phase === 'device-lost' || phase === 'error') && <DeviceLost />}
             </div>
             <ViewControls />
+            <MfmPanel />
           </section>
           <aside className="panel">
             <ControlPanel />

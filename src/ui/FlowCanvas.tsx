@@ -1,13 +1,15 @@
 /**
  * The square canvas of the flow. Its OffscreenCanvas belongs to the worker, which draws every frame; this
- * component only turns drags into pans (or brush strokes in draw and erase mode, src/ui/drawCanvas.ts), the
+ * component only turns drags into pans (or brush strokes in draw and erase mode, src/ui/drawCanvas.ts, or the
+ * Meta Flow Maps point and reward, src/ui/mfmCanvas.tsx), the
  * wheel into zoom about the cursor, and a double click into the default view.
  */
 import { useEffect, useRef } from 'react';
 import { DEFAULT_CAMERA, panBy, zoomAt } from '../state/camera.ts';
 import { DrawOverlay, strokeHandlers } from './drawCanvas.tsx';
 import { useDrawTool } from './drawTool.ts';
-import { store } from './store.ts';
+import { MfmOverlay, mfmHandlers, useMfmTool } from './mfmCanvas.tsx';
+import { store, usePlayground } from './store.ts';
 import { resizeWorkerCanvas, startWorker } from './workerClient.ts';
 
 function pixelSize(el: HTMLElement): [number, number] {
@@ -37,13 +39,16 @@ export function FlowCanvas() {
     const viewport = () => ({ width: canvas.clientWidth, height: canvas.clientHeight });
     const camera = () => store.getState().view.camera;
     const stroke = strokeHandlers(canvas);
+    const mfm = mfmHandlers(canvas);
     const down = (e: PointerEvent) => {
       canvas.setPointerCapture(e.pointerId);
       if (stroke.down(e)) return;
+      if (mfm.down(e)) return;
       drag = { x: e.clientX, y: e.clientY };
     };
     const move = (e: PointerEvent) => {
       if (stroke.move(e)) return;
+      if (mfm.move(e)) return;
       if (!drag) return;
       const next = panBy(camera(), viewport(), e.clientX - drag.x, e.clientY - drag.y);
       drag = { x: e.clientX, y: e.clientY };
@@ -51,6 +56,7 @@ export function FlowCanvas() {
     };
     const up = () => {
       stroke.up();
+      mfm.up();
       drag = null;
     };
     const wheel = (e: WheelEvent) => {
@@ -82,14 +88,18 @@ export function FlowCanvas() {
   }, []);
 
   const mode = useDrawTool((s) => s.mode);
+  const tool = useMfmTool();
+  const isMfm = usePlayground((s) => s.config.method === 'mfm');
+  const picking = isMfm && tool !== 'pan' ? ' draw-mode' : '';
   return (
     <>
       <canvas
         ref={ref}
-        className={`flow-canvas${mode === 'off' ? '' : ` ${mode}-mode`}`}
+        className={`flow-canvas${mode === 'off' ? picking : ` ${mode}-mode`}`}
         data-testid="flow-canvas"
         aria-label="Samples of the data and of the model, drawn on the GPU"
       />
+      <MfmOverlay />
       <DrawOverlay />
     </>
   );

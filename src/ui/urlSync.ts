@@ -6,6 +6,8 @@
 import { paramsSchemaOf } from '../state/methods.ts';
 import { isCompareHash } from '../state/compareUrl.ts';
 import { decodeLink, encodeLink } from '../state/datasetUrl.ts';
+import { mfmLinkOfView, viewOfMfmLink } from '../state/mfmUrl.ts';
+import type { PlaygroundState } from '../state/store.ts';
 import { store } from './store.ts';
 
 let lastWritten = '';
@@ -19,9 +21,9 @@ function readHash(): void {
     location.reload();
     return;
   }
-  const { config, hide, ignored, sampleClass } = decodeLink(hash, paramsSchemaOf);
+  const { config, hide, ignored, sampleClass, mfm } = decodeLink(hash, paramsSchemaOf);
   store.getState().load(config, hide);
-  store.getState().setView({ sampleClass: sampleClass ?? -1 });
+  store.getState().setView({ sampleClass: sampleClass ?? -1, ...viewOfMfmLink(mfm) });
   if (ignored.length > 0)
     store
       .getState()
@@ -32,9 +34,16 @@ function readHash(): void {
   writeHash();
 }
 
+/** What the link holds of the page's state: the experiment, the class shown, the MFM view. */
+const linked = ({ config, hide, view }: PlaygroundState) => ({
+  config,
+  hide,
+  sampleClass: view.sampleClass,
+  mfm: mfmLinkOfView(view),
+});
+
 function writeHash(): void {
-  const { config, hide, view } = store.getState();
-  const text = encodeLink({ config, hide, sampleClass: view.sampleClass }).hash;
+  const text = encodeLink(linked(store.getState())).hash;
   if (text === lastWritten) return;
   lastWritten = text;
   history.replaceState(null, '', `${location.pathname}${location.search}#${text}`);
@@ -42,14 +51,24 @@ function writeHash(): void {
 
 /** The link to this experiment, as the Share button copies it. */
 export function shareUrl(): string {
-  const { config, hide, view } = store.getState();
-  return `${location.origin}${location.pathname}${location.search}#${encodeLink({ config, hide, sampleClass: view.sampleClass }).hash}`;
+  return `${location.origin}${location.pathname}${location.search}#${encodeLink(linked(store.getState())).hash}`;
 }
 
 export function startUrlSync(): void {
   readHash();
   store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.hide !== prev.hide || s.view.sampleClass !== prev.view.sampleClass)
+    const v = s.view;
+    const w = prev.view;
+    if (
+      s.config !== prev.config ||
+      s.hide !== prev.hide ||
+      v.sampleClass !== w.sampleClass ||
+      v.posteriorAt !== w.posteriorAt ||
+      v.reward !== w.reward ||
+      v.estimator !== w.estimator ||
+      v.mc !== w.mc ||
+      (v.posteriorAt && v.fieldT !== w.fieldT)
+    )
       writeHash();
   });
   window.addEventListener('hashchange', readHash);

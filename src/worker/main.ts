@@ -10,6 +10,7 @@ import { datasetOf, type ExperimentConfig } from '../train/config.ts';
 import type { PointSet, TrainingSession } from '../train/session.ts';
 import { DataPoints } from './dataPoints.ts';
 import type { FromWorker, ToWorker, ViewSettings } from '../state/protocol.ts';
+import { MfmView } from './mfmView.ts';
 import { Renderer, type ClassLabels } from './renderer.ts';
 import { sceneLayers, COLORS } from './scene.ts';
 import { loadCreateSession, NO_TRAINING_NOTE, type CreateSession } from './sessionFactory.ts';
@@ -24,6 +25,8 @@ interface World {
   surface: Surface;
   data: DataPoints;
   training: Training | null;
+  /** Meta Flow Maps: posterior and reward-guided samples beside the exact answers */
+  mfm: MfmView;
   config: ExperimentConfig;
   view: ViewSettings;
 }
@@ -93,6 +96,7 @@ async function buildWorld(gpu: GpuContext, config: ExperimentConfig, view: ViewS
     surface,
     data: new DataPoints(gpu),
     training: createSession ? new Training(gpu, createSession, post) : null,
+    mfm: new MfmView(gpu.device, post),
     config,
     view,
   };
@@ -204,6 +208,7 @@ function frame(): void {
     return;
   }
   if (w.training?.tick(now)) dirty = true;
+  if (w.mfm.tick(w.training?.session ?? null, w.view, now)) dirty = true;
   if (!dirty && !w.view.animate) return;
   const target = w.surface.target();
   if (!target) return;
@@ -223,7 +228,7 @@ function frame(): void {
       session,
       tau: Math.min(1, tau),
       trained: (session?.step ?? 0) > 0,
-    });
+    }).concat(w.mfm.layers(w.view));
     w.renderer.encode(
       encoder,
       {

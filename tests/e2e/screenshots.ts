@@ -5,7 +5,8 @@
  * (or a time cap), pauses, waits for the paused model's quality report, and saves the page to
  * docs/screenshots/<name>.png. `SHOTS=a,b` takes only those; `SHOT_MAX_S` caps each shot's training time.
  */
-import { rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launch, stepCount } from './browser.ts';
@@ -124,6 +125,66 @@ async function take(page: Page, base: string, shot: Shot, maxMs: number): Promis
   return `${file}: ${final} steps (${why}); sw2 at NFE ${shot.nfe} ${q?.value.toFixed(3)}, floor ${q?.floor.toFixed(3)}`;
 }
 
+/**
+ * Meta Flow Maps views from a checkpoint trained headless (`flowmap-lab train`, lavapipe: a few minutes; training
+ * in the page on SwiftShader would take far longer), opened with `?checkpoint=`; the link sets the point or reward.
+ */
+const MFM_TRAIN_URL =
+  'method=mfm&dataset=gmm3&teacher=analytic&width=128&depth=3&batch=256&lr=0.002&steps=4000&ema=0.99&seed=1';
+const MFM_RUN = join(ROOT, 'runs/screenshot-mfm');
+export const MFM_SHOTS = [
+  { name: 'mfm-posterior', view: 'post=-1.2,-1.2&pt=0.6', readout: 'posterior-readout' },
+  { name: 'mfm-reward', view: 'reward=1.2,-0.8:-1:0.2&est=iwae&mc=32', readout: 'reward-readout' },
+];
+
+async function mfmCheckpoint(): Promise<string> {
+  const file = join(MFM_RUN, 'checkpoint.safetensors');
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists)
+    execFileSync('npx', ['flowmap-lab', 'train', '--url', MFM_TRAIN_URL, '--out', MFM_RUN], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  await copyFile(file, join(ROOT, 'dist/screenshot-mfm.safetensors'));
+  return 'screenshot-mfm.safetensors';
+}
+
+async function takeMfm(
+  page: Page,
+  base: string,
+  shot: (typeof MFM_SHOTS)[number],
+  ck: string,
+): Promise<string> {
+  await page.goto(
+    `${base}&checkpoint=${ck}#v=1&method=mfm&dataset=gmm3&teacher=analytic&${shot.view}&hide=presets`,
+  );
+  await page.waitForSelector('[data-testid=adapter]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=quality-plot].js-plotly-plot', { timeout: 60_000 });
+  await page.locator('[data-testid=show-samples]').locator('xpath=..').click(); // the unconditional samples off
+  const readout = page.locator(`[data-testid=${shot.readout}]`);
+  const deadline = Date.now() + 180_000;
+  while ((await readout.getAttribute('data-step')) === null) {
+    if (Date.now() > deadline) throw new Error(`${shot.name}: no readout (${await readout.innerText()})`);
+    await page.waitForTimeout(1000);
+  }
+  const loaded = page.locator('[data-testid=notice]', { hasText: /^Loaded|software GPU/ });
+  while ((await loaded.count()) > 0) await loaded.first().locator('button').click();
+  const others = await page.locator('[data-testid=notice]').allInnerTexts();
+  if (others.length > 0) throw new Error(`${shot.name}: the page shows notices: ${others.join(' | ')}`);
+  const file = join(OUT, `${shot.name}.png`);
+  const panel = await page.locator('[data-testid=mfm-panel]').boundingBox();
+  await page.waitForTimeout(3000); // the layout moved: a frame drawn again
+  await page.screenshot({
+    path: file,
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1280, height: Math.ceil(panel!.y + panel!.height + 16) },
+  });
+  return `${file}: ${await readout.innerText()}`;
+}
+
 async function main(): Promise<void> {
   const only = process.env.SHOTS?.split(',');
   const maxMs = 1000 * Number(process.env.SHOT_MAX_S ?? 240);
@@ -134,6 +195,14 @@ async function main(): Promise<void> {
       const page = await browser.newPage();
       page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
       console.log(await take(page, `${server.url}?render=readback`, shot, maxMs));
+      await page.close();
+    }
+    const mfm = MFM_SHOTS.filter((s) => !only || only.includes(s.name));
+    const ck = mfm.length > 0 ? await mfmCheckpoint() : '';
+    for (const shot of mfm) {
+      const page = await browser.newPage();
+      page.on('pageerror', (e) => console.log(`  page error: ${e.message}`));
+      console.log(await takeMfm(page, `${server.url}?render=readback`, shot, ck));
       await page.close();
     }
   } finally {

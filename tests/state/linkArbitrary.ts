@@ -65,7 +65,28 @@ const ENUMS: { key: string; path: string[]; values: readonly string[] }[] = [
   { key: 'solver', path: ['teacher', 'solver'], values: ODE_SOLVERS },
 ];
 
-const KNOWN = new Set(['v', 'hide', ...NUMBERS.map((f) => f.key), ...ENUMS.map((f) => f.key)]);
+/** The Meta Flow Maps view keys (src/state/mfmUrl.ts): good and bad values of each. */
+const MFM_VALUES: Record<string, { good: string[]; bad: string[] }> = {
+  post: {
+    good: ['1.5,-0.5', '0,0', '-3,3'],
+    bad: ['1', '1,2,3', '', 'NaN,1', '1e400,0', 'Infinity,0', '0x10,1', '200,0', ' , '],
+  },
+  pt: { good: ['0.3', '1', '0'], bad: ['-0.1', '1.5', 'NaN', '', 'x'] },
+  reward: {
+    good: ['1.2,-0.8:-1:0.2', 'linear:1,0:2:0.5'],
+    bad: ['1,2:3', '0,0:1:1', '1,1:1:0', '1,1:1:-1', 'a,b:c:d', '1,2:3:4:5', ''],
+  },
+  est: { good: ['iwae', 'sne', 'dps'], bad: ['IWAE', 'foo', '', '__proto__'] },
+  mc: { good: ['1', '16', '128'], bad: ['0', '129', '1.5', '-1', 'NaN', '', '1e2x'] },
+};
+
+const KNOWN = new Set([
+  'v',
+  'hide',
+  ...NUMBERS.map((f) => f.key),
+  ...ENUMS.map((f) => f.key),
+  ...Object.keys(MFM_VALUES),
+]);
 
 const MARKUP = [
   '<script>window.__pwned=1</script>',
@@ -232,6 +253,20 @@ const garbage = fc
     return { key, raw, kind: 'bad', marker: `"${echo(raw).slice(0, 16)}` };
   });
 
+/** Good MFM values are kept only for method mfm (elsewhere a notice names them): neutral here, tested in mfmUrl.test.ts. */
+const goodMfm = fc
+  .constantFrom(...Object.keys(MFM_VALUES))
+  .chain((key) =>
+    fc.constantFrom(...MFM_VALUES[key].good).map((v) => part(key, v, { kind: 'neutral', marker: '' })),
+  );
+const badMfm = fc
+  .constantFrom(...Object.keys(MFM_VALUES))
+  .chain((key) =>
+    fc
+      .oneof(fc.constantFrom(...MFM_VALUES[key].bad), markup, huge)
+      .map((v) => part(key, v, { kind: 'bad', marker: badMarker(key, v) })),
+  );
+
 const linkPart = fc.oneof(
   { arbitrary: goodNumber, weight: 4 },
   { arbitrary: goodEnum, weight: 3 },
@@ -245,6 +280,8 @@ const linkPart = fc.oneof(
   { arbitrary: badHide, weight: 1 },
   { arbitrary: version, weight: 1 },
   { arbitrary: garbage, weight: 1 },
+  { arbitrary: goodMfm, weight: 1 },
+  { arbitrary: badMfm, weight: 1 },
 );
 
 export const linkArbitrary: fc.Arbitrary<Link> = fc

@@ -5,20 +5,11 @@
  * exact-vs-exact floor at the same sample size.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  checkReward,
-  datasetInfo,
-  datasetMixture,
-  InvalidRewardError,
-  sampleMixture,
-  samplePosterior,
-  tiltedMixture,
-  type LinearReward,
-} from '../../data/index.ts';
+import { checkReward, InvalidRewardError, type LinearReward } from '../../data/index.ts';
 import { acquireGpu } from '../../engine/index.ts';
 import { methodById } from '../../methods/index.ts';
 import { ESTIMATORS, NotMetaFlowMapError, type Estimator } from '../../train/mfmPrograms.ts';
-import { energyDistance, gridTotalVariation, mmdRbf, slicedWasserstein2 } from '../../train/metrics/index.ts';
+import { guideScores, posteriorScores } from '../../train/mfmScores.ts';
 import { createSession, type FlowSession } from '../../train/trainSession.ts';
 import { UsageError } from '../errors.ts';
 import { samplesToCsv } from '../output/csv.ts';
@@ -109,22 +100,6 @@ export interface PosteriorFlags {
   out?: string;
 }
 
-/** Posterior distances of `got` to exact samples, with the exact-vs-exact floor (same n, other seed). */
-export function posteriorScores(dataset: string, t: number, at: [number, number], got: Float64Array) {
-  const gmm = datasetMixture(dataset);
-  if (!gmm) return null;
-  const n = got.length / 2;
-  const exact = samplePosterior(gmm, at[0], at[1], t, n, 1);
-  const other = samplePosterior(gmm, at[0], at[1], t, n, 2);
-  const grid = { box: datasetInfo(dataset).box, bins: 64 };
-  return {
-    gridTv: gridTotalVariation(got, exact, grid),
-    energy: energyDistance(got, exact),
-    floorTv: gridTotalVariation(other, exact, grid),
-    floorEnergy: energyDistance(other, exact),
-  };
-}
-
 export async function posteriorCommand(flags: PosteriorFlags): Promise<number> {
   const t = parseTime(flags.t);
   const at = parsePoint(flags.at);
@@ -150,22 +125,6 @@ export interface GuideFlags {
   mc: number;
   samples: number;
   out?: string;
-}
-
-/** Sliced W2 and MMD of guided samples to the exact tilted mixture, with the exact-vs-exact floor. */
-export function guideScores(dataset: string, reward: LinearReward, got: Float64Array) {
-  const gmm = datasetMixture(dataset);
-  if (!gmm) return null;
-  const n = got.length / 2;
-  const tilt = tiltedMixture(gmm, reward);
-  const exact = sampleMixture(tilt, n, 1);
-  const other = sampleMixture(tilt, n, 2);
-  return {
-    sw2: slicedWasserstein2(got, exact),
-    mmd: mmdRbf(got, exact),
-    floorSw2: slicedWasserstein2(other, exact),
-    floorMmd: mmdRbf(other, exact),
-  };
 }
 
 export async function guideCommand(flags: GuideFlags): Promise<number> {

@@ -6,6 +6,7 @@ import { cfgSuite } from './cfg.ts';
 import { compareModeSuite, compareSuite } from './compare.ts';
 import { distributionSuite } from './distribution.ts';
 import { exportSuite } from './export.ts';
+import { mfmSuite } from './mfm.ts';
 import { reliabilitySuite } from './reliability.ts';
 import type { E2eSuite } from './suite.ts';
 
@@ -15,5 +16,6 @@ export const SUITES: E2eSuite[] = [
   compareSuite,
   compareModeSuite,
   cfgSuite,
+  mfmSuite,
   reliabilitySuite,
 ];
