@@ -19,24 +19,8 @@ import { DEFAULT_NFES, evalSeed, scoreSets, type ScoredSet } from './quality.ts'
 import { readPoints } from './readPoints.ts';
 import { resolvedParams } from './sampleGraph.ts';
 import { SamplingPrograms, type SampleKind } from './sampling.ts';
-import {
-  GUIDE_NOISE,
-  GUIDE_REWARD,
-  GUIDE_T_START,
-  GUIDE_TIME,
-  GUIDE_X,
-  POSTERIOR_COND,
-  POSTERIOR_NOISE,
-  type Estimator,
-} from './mfmPrograms.ts';
-import { samplingNoise } from './sampleGraph.ts';
-
-/** r(x) = log N(y; a . x, sigma^2) (src/data/posterior.ts LinearReward). */
-export interface GuideReward {
-  a: readonly [number, number];
-  y: number;
-  sigma: number;
-}
+import { guidedSamples, posteriorSamples, type GuideReward } from './mfmSampling.ts';
+import type { Estimator } from './mfmPrograms.ts';
 import { TRAIN_CFG_INPUT, type SampleCondition } from './conditioning.ts';
 import type {
   ParameterSnapshot,
@@ -49,31 +33,9 @@ import type {
 import { ACC, buildStageGraph, type StageGraph } from './stageGraph.ts';
 import { initialStateValues, networkValueNames, startOfStage } from './state.ts';
 
-export interface SessionOptions {
-  /** Start from these values by graph input name (a checkpoint): networks, their EMA, the teacher. */
-  initial?: Record<string, ArrayLike<number>>;
-  /** The teacher's parameters are in `initial`: its stage is skipped. */
-  teacherLoaded?: boolean;
-  /** The method object; by default the registry's method of `config.method`. */
-  method?: Method;
-  /**
-   * A runtime to share between sessions on one device: its pipeline cache keeps compiled kernels, so a
-   * second session of the same shapes starts without compiling shaders again (tests, the results table).
-   */
-  runtime?: Runtime;
-  /**
-   * Go on from this step of the plan (a snapshot's step, after a lost device): the stage holding it starts
-   * there, with the step counter (and so the random stream) where it was. Optimiser moments restart at zero.
-   */
-  startStep?: number;
-}
-
-export interface Evaluation {
-  report: QualityReport;
-  /** Host copies of every scored set, by label ('1', '2', ..., 'teacher'), and the fresh data. */
-  sets: Map<string, Float32Array>;
-  data: Float32Array;
-}
+import type { Evaluation, SessionOptions } from './sessionOptions.ts';
+export type { Evaluation, SessionOptions } from './sessionOptions.ts';
+export type { GuideReward } from './mfmSampling.ts';
 
 export class FlowSession implements TrainingSession {
   readonly rt: Runtime;
@@ -373,31 +335,20 @@ export class FlowSession implements TrainingSession {
   /** n one-step Meta Flow Map samples of p(x_0 | x_t = at) from the noise of evaluation `round`, read back. */
   async posterior(t: number, at: readonly [number, number], n: number, round = 0): Promise<Float32Array> {
     if (this.transition) await this.transition;
-    const p = this.sampling.posteriorProgram(n);
-    p.step.write(POSTERIOR_NOISE, samplingNoise(this.config.seed + 17, round, n));
-    p.step.write(POSTERIOR_COND, [t, at[0], at[1]]);
-    this.sampling.run(p, this.program);
-    return p.step.read('samples');
+    return posteriorSamples(this.sampling, this.program, this.config.seed, { t, at, n, round });
   }
 
-  /**
-   * m reward-guided samples for r(x) = log N(y; a . x, sigma^2): `steps` Euler steps of the guided ODE
-   * from t = GUIDE_T_START with the drift of `estimator` (mfmPrograms.ts), `mc` posterior samples per point.
-   */
+  /** m reward-guided samples (mfmSampling.ts guidedSamples) of `steps` Euler steps. */
   async guide(reward: GuideReward, estimator: Estimator, mc: number, m: number, steps: number, round = 0) {
     if (this.transition) await this.transition;
-    const p = this.sampling.guideProgram(m, estimator === 'dps' ? 1 : mc, estimator);
-    let x = samplingNoise(this.config.seed + 29, round, m);
-    p.step.write(GUIDE_REWARD, [reward.a[0], reward.a[1], reward.y, reward.sigma ** 2]);
-    const k = estimator === 'dps' ? 0 : m * mc;
-    for (let i = 0; i < steps; i++) {
-      p.step.write(GUIDE_X, x);
-      p.step.write(GUIDE_TIME, [GUIDE_T_START * (1 - i / steps), -GUIDE_T_START / steps]);
-      if (k > 0) p.step.write(GUIDE_NOISE, samplingNoise(this.config.seed + 31 + i, round, k));
-      this.sampling.run(p, this.program);
-      x = await p.step.read('next');
-    }
-    return x;
+    return guidedSamples(this.sampling, this.program, this.config.seed, {
+      reward,
+      estimator,
+      mc,
+      m,
+      steps,
+      round,
+    });
   }
 
   /** Every NFE and the teacher, from fresh noise, scored against fresh data with the floor. */
