@@ -7,11 +7,18 @@
  */
 import { parseExperiment, type ExperimentConfig } from '../train/config.ts';
 
-/** The starting experiment on a software adapter: the default method and dataset, a network ~16x cheaper. */
+/**
+ * The starting experiment on a software adapter: the default method and dataset, a network ~16x cheaper, an
+ * EMA of decay 0.99 instead of 0.999 (the pictures sample the EMA, which at 0.999 still holds a third of the
+ * initial weights after 1,000 steps: the first picture comes ~3x sooner, measured on SwiftShader), and its
+ * ODE line sampled with 32 Heun steps instead of 100 (the quality report samples it each time, and training
+ * waits while the report runs). A learning rate of 0.006 was tried: faster at first, then noisier samples.
+ */
 export function softwareStart(): ExperimentConfig {
   return parseExperiment({
     net: { width: 48, depth: 2 },
-    train: { batch: 256, lr: 0.003, steps: 3000 },
+    train: { batch: 256, lr: 0.003, steps: 3000, ema: 0.99 },
+    teacher: { solverSteps: 32 },
   });
 }
 

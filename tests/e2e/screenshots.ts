@@ -1,11 +1,16 @@
 /**
  * Screenshots of the playground for the README (`npm run screenshots`): builds nothing itself (the npm script
- * builds first), serves dist/, and for each shot opens its link in headless Chromium, sets the view, plays
- * until the sample-quality metric at the shot's NFE is near the data floor or the run's step budget is spent
- * (or a time cap), pauses, waits for the paused model's quality report, and saves the page to
- * docs/screenshots/<name>.png. `SHOTS=a,b` takes only those; `SHOT_MAX_S` caps each shot's training time.
+ * builds first), serves dist/, and for each shot opens its link in headless Chromium and sets the view. A
+ * shot trained in the page plays until the sample-quality metric at the shot's NFE is near the data floor or
+ * the run's step budget is spent (or a time cap), pauses and waits for the paused model's quality report. A
+ * `headless` shot - samples that a software adapter cannot make clean in minutes in the page - is trained by
+ * `flowmap-lab train --url HASH --out runs/screenshots/<name>` first (its whole step budget, on the Node
+ * adapter), and its checkpoint is opened in the page, which then reports that model's quality. The page is
+ * saved to docs/screenshots/<name>.png. `SHOTS=a,b` takes only those; `SHOT_MAX_S` caps each in-page shot's
+ * training time; `SHOT_REUSE=1` opens a checkpoint trained before instead of training it again.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -25,33 +30,52 @@ interface Shot {
   nfe: '1' | '2' | '4' | '8' | 'teacher';
   /** view toggles to switch on (test ids) */
   show: string[];
-  /** stop when the metric is within this factor of the data floor */
+  /** stop when the metric is within this factor of the data floor (in-page shots) */
   nearFloor: number;
+  /** trained headless by the CLI for the whole step budget, then opened in the page as a checkpoint */
+  headless?: boolean;
 }
 
 export const SHOTS: Shot[] = [
   {
     name: 'meanflow-8gaussians-1nfe',
-    hash: 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=64&depth=2&batch=256&lr=0.004&steps=8000',
+    hash: 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=64&depth=3&batch=256&lr=0.003&steps=20000&p.timeDist=uniform&p.ratioEqual=0.25&p.adaptiveP=0',
     nfe: '1',
     show: [],
-    nearFloor: 1.5,
+    nearFloor: 1,
+    headless: true,
   },
   {
     name: 'fm-checkerboard-paths',
-    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=64&depth=3&batch=256&lr=0.003&steps=5000&tnfe=32',
+    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=64&depth=3&batch=512&lr=0.003&steps=12000&tnfe=32',
     nfe: 'teacher',
     show: ['show-paths'],
-    nearFloor: 1.3,
+    nearFloor: 1,
+    headless: true,
   },
   {
     name: 'tvm-8gaussians-field',
-    hash: 'v=1&dataset=8gaussians&method=tvm&seed=2&width=64&depth=2&batch=256&lr=0.003&steps=4000',
+    hash: 'v=1&dataset=8gaussians&method=tvm&seed=2&width=64&depth=2&batch=256&lr=0.003&steps=8000',
     nfe: '1',
     show: ['show-field'],
-    nearFloor: 1.5,
+    nearFloor: 1,
+    headless: true,
   },
 ];
+
+/** Trains `shot` with the CLI (or reuses its checkpoint with SHOT_REUSE=1); the checkpoint's path. */
+function trainHeadless(shot: Shot): string {
+  const dir = join(ROOT, 'runs/screenshots', shot.name);
+  const file = join(dir, 'checkpoint.safetensors');
+  if (process.env.SHOT_REUSE && existsSync(file)) return file;
+  console.log(`  ${shot.name}: flowmap-lab train --url '${shot.hash}' --out ${dir}`);
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'bin/flowmap-lab.js'), 'train', '--url', shot.hash, '--out', dir],
+    { stdio: 'inherit' },
+  );
+  return file;
+}
 
 /** The latest value of the quality plot's line for `nfe`, its step, and the data floor (null before a report). */
 async function quality(
@@ -67,13 +91,8 @@ async function quality(
   })()`) as Promise<{ step: number; value: number; floor: number } | null>;
 }
 
-async function take(page: Page, base: string, shot: Shot, maxMs: number): Promise<string> {
-  await page.goto(`${base}#${shot.hash}`);
-  await page.waitForSelector('[data-testid=adapter]', { timeout: 60_000 });
-  await page.waitForSelector('[data-testid=quality-plot].js-plotly-plot', { timeout: 60_000 });
-  await page.locator('[data-testid=steps-per-frame]').fill('1000'); // the most steps per frame
-  await page.locator(`[data-testid=nfe-${shot.nfe}]`).click();
-  for (const id of shot.show) await page.locator(`[data-testid=${id}]`).locator('xpath=..').click(); // its label
+/** Plays in the page until the metric nears the floor, the step budget is spent or `maxMs` passes; pauses. */
+async function playInPage(page: Page, shot: Shot, maxMs: number): Promise<string> {
   await page.locator('[data-testid=play]').click();
   const budget = Number(/(?:^|&)steps=(\d+)/.exec(shot.hash)?.[1] ?? Infinity);
   const t0 = Date.now();
@@ -98,15 +117,51 @@ async function take(page: Page, base: string, shot: Shot, maxMs: number): Promis
   }
   if ((await page.locator('[data-testid=pause]').count()) > 0)
     await page.locator('[data-testid=pause]').click();
+  return why;
+}
+
+/** Opens the shot's CLI-trained checkpoint with the page's file button; the page shows that model. */
+async function openTrained(page: Page, shot: Shot): Promise<string> {
+  const file = trainHeadless(shot);
+  await page.locator('[data-testid=checkpoint-input]').setInputFiles(file);
+  await page.locator('[data-testid=notice]', { hasText: 'Loaded ' }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(
+    `Number(document.querySelector('[data-testid=step-count]')?.textContent?.replace(/,/g, '')) > 0`,
+    null,
+    { timeout: 60_000 },
+  ); // the checkpoint's step
+  return 'trained headless by flowmap-lab train, opened as a checkpoint';
+}
+
+async function take(page: Page, base: string, shot: Shot, maxMs: number): Promise<string> {
+  await page.goto(`${base}#${shot.hash}`);
+  await page.waitForSelector('[data-testid=adapter]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=quality-plot].js-plotly-plot', { timeout: 60_000 });
+  await page.locator('[data-testid=steps-per-frame]').fill('1000'); // the most steps per frame
+  const view = async () => {
+    await page.locator(`[data-testid=nfe-${shot.nfe}]`).click();
+    for (const id of shot.show) await page.locator(`[data-testid=${id}]`).locator('xpath=..').click(); // its label
+  };
+  let why: string;
+  if (shot.headless) {
+    why = await openTrained(page, shot);
+    await view();
+  } else {
+    await view();
+    why = await playInPage(page, shot, maxMs);
+  }
   const final = await stepCount(page);
   // the paused model's own quality report, so that the plots end where the picture is
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline && ((await quality(page, shot.nfe))?.step ?? -1) < final)
     await page.waitForTimeout(1000);
   await page.waitForTimeout(2000); // a drawn frame of the paused model
-  // the finished-run notice goes (it moves the canvas down); any other notice is a problem to fix, not to hide
-  const finished = page.locator('[data-testid=notice]', { hasText: 'Training finished' });
-  if ((await finished.count()) > 0) await finished.locator('button').click();
+  // the notices of a finished run, an opened checkpoint and a software adapter go (they move the canvas down);
+  // any other notice is a problem to fix, not to hide
+  for (const text of ['Training finished', 'Loaded ', 'software GPU']) {
+    const done = page.locator('[data-testid=notice]', { hasText: text });
+    if ((await done.count()) > 0) await done.locator('button').click();
+  }
   const others = await page.locator('[data-testid=notice]').allInnerTexts();
   if (others.length > 0) throw new Error(`${shot.name}: the page shows notices: ${others.join(' | ')}`);
   // the layout moved: the canvas is redrawn by the worker; retake until it shows ink

@@ -11,6 +11,8 @@ import {
   gridTotalVariation,
   histogram2d,
   mmdRbf,
+  rbfKernel,
+  DEFAULT_BANDWIDTHS,
   slicedWasserstein2,
   wasserstein2Squared1d,
 } from '../../src/train/metrics/index.ts';
@@ -38,6 +40,16 @@ describe('metric primitives, by hand', () => {
     expect(energyDistance(a, b)).toBeCloseTo(1 + Math.sqrt(5) - 4, 12);
     const k = (d2: number) => Math.exp(-d2 / 2);
     expect(mmdRbf(a, b, [1])).toBeCloseTo(2 * k(4) - (2 * k(1) + 2 * k(5)) / 2, 12);
+  });
+
+  it('the default kernel (one exp and its powers) equals the sum of one exp per bandwidth', () => {
+    const naive = (d2: number) =>
+      DEFAULT_BANDWIDTHS.reduce((v, s) => v + Math.exp(-d2 / (2 * s * s)), 0) / DEFAULT_BANDWIDTHS.length;
+    const k = rbfKernel(DEFAULT_BANDWIDTHS);
+    for (const d2 of [0, 1e-6, 0.003, 0.05, 0.2, 1, 3.7, 10, 64, 200, 6000, 1e6]) {
+      const want = naive(d2);
+      expect(Math.abs(k(d2) - want)).toBeLessThanOrEqual(1e-13 * want + 1e-300);
+    }
   });
 
   it('histogram counts mass outside the box and NaN rows as outside', () => {

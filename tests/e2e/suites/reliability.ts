@@ -153,6 +153,12 @@ const NFE8 = `(() => {
 })()`;
 
 /**
+ * Seconds from "play" to that picture beyond which the first-minute check fails: measured 26-28 s on SwiftShader
+ * with the machine's 2 cores shared by ~15 runnable processes (load average 14-15), so 90 s leaves 3x for CI.
+ */
+const FIRST_PICTURE_S = 90;
+
+/**
  * A page opened without a link on a software adapter starts the small experiment and says why; measured: the
  * time from "play" to the first quality report whose NFE-8 samples are within 2x of the data floor.
  */
@@ -170,10 +176,10 @@ async function firstMinute(ctx: E2eContext): Promise<string> {
     const q = (await page.evaluate(NFE8)) as [number, number, string] | null;
     if (q) seen = `${q[2]}: NFE 8 ${q[0].toPrecision(3)}, floor ${q[1].toPrecision(3)}`;
     if (q && q[0] <= 2 * q[1]) break;
-    if (Date.now() - t0 > 240_000) {
+    if (Date.now() - t0 > FIRST_PICTURE_S * 1000) {
       const steps = await page.locator('[data-testid=step-count]').innerText();
       throw new Error(
-        `no picture within 2x of the floor in 240 s (${steps} steps; last report: ${seen || 'none'})`,
+        `no picture within 2x of the floor in ${FIRST_PICTURE_S} s (${steps} steps; last report: ${seen || 'none'})`,
       );
     }
     await page.waitForTimeout(500);
