@@ -1,10 +1,10 @@
 /**
  * The exports of the distribution-matching and conditional-map methods (DMD2 / DMD / VSD, TMD's two
- * stages, Meta Flow Maps) and of class-conditional runs of every method that takes labels: the script's
- * --loss-check (PyTorch, float64) against the graph of `flowmap-lab loss` (float64 CPU executor), loss
- * terms of every optimiser group and every gradient to 1e-4 relative; and the command itself (float32
- * on the GPU) on the class-conditional FreeFlow batch. Small networks and batches, one Python process
- * for all cases.
+ * stages, Meta Flow Maps), of MeanFlow distillation (plain and guided, trained and analytic teacher) and
+ * of class-conditional runs of every method that takes labels: the script's --loss-check (PyTorch,
+ * float64) against the graph of `flowmap-lab loss` (float64 CPU executor), loss terms of every optimiser
+ * group and every gradient to 1e-4 relative; and the command itself (float32 on the GPU) on the
+ * class-conditional FreeFlow batch. Small networks and batches, one Python process for all cases.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +81,59 @@ const CASES: CheckCase[] = [
     },
     teacher: true,
     stage: 'pretrain',
+  },
+  {
+    name: 'meanflowDistill, trained teacher',
+    config: { method: 'meanflowDistill', dataset: 'moons', net, train, params: { ratioEqual: 0.25 } },
+    teacher: true,
+  },
+  {
+    name: 'meanflowDistill, analytic teacher, uniform times, plain MSE',
+    config: {
+      method: 'meanflowDistill',
+      dataset: 'gmm3',
+      net: { ...net, act: 'gelu' },
+      train,
+      teacher: analytic,
+      params: { timeDist: 'uniform', ratioEqual: 0.5, adaptiveP: 0 },
+    },
+    teacher: false,
+  },
+  {
+    name: 'class-conditional meanflowDistill, guided trained teacher (w = 2.5)',
+    config: {
+      method: 'meanflowDistill',
+      dataset: 'moons',
+      net,
+      train,
+      condition: { labels: 'moons', cfg: 2.5 },
+      params: { ratioEqual: 0.25, adaptiveP: 0.5 },
+    },
+    teacher: true,
+  },
+  {
+    name: 'class-conditional meanflowDistill, guided analytic teacher (w = 3)',
+    config: {
+      method: 'meanflowDistill',
+      dataset: '8gaussians',
+      net,
+      train,
+      teacher: analytic,
+      condition: { labels: 'groups', cfg: 3 },
+    },
+    teacher: false,
+  },
+  {
+    name: 'class-conditional meanflowDistill teacher stage (label dropout)',
+    config: {
+      method: 'meanflowDistill',
+      dataset: 'moons',
+      net,
+      train,
+      condition: { labels: 'moons', dropout: 0.2, cfg: 2 },
+    },
+    teacher: false,
+    stage: 'teacher',
   },
   {
     name: 'mfm eulerian (GLASS tangent), trained teacher',
@@ -163,7 +216,7 @@ const CASES: CheckCase[] = [
   },
 ];
 
-describe('exported PyTorch script: DMD, TMD, Meta Flow Maps and class-conditional runs match flowmap-lab loss', () => {
+describe('exported PyTorch script: DMD, TMD, Meta Flow Maps, MeanFlow distillation and class-conditional runs match flowmap-lab loss', () => {
   let runs: Map<string, { k: LossCase; out: string }>;
   beforeAll(() => {
     runs = runLossChecks(CASES);

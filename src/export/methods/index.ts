@@ -8,6 +8,7 @@ import { flowmapExport } from './flowmap.ts';
 import { fmExport } from './fm.ts';
 import { freeflowExport } from './freeflow.ts';
 import { meanflowExport } from './meanflow.ts';
+import { meanflowDistillExport } from './meanflowDistill.ts';
 import { mfmExport } from './mfm.ts';
 import { tmdExport } from './tmd.ts';
 import { tvmExport } from './tvm.ts';
@@ -18,6 +19,7 @@ export const METHOD_EXPORTERS: readonly MethodExporter[] = [
   fmExport,
   flowmapExport,
   meanflowExport,
+  meanflowDistillExport,
   tvmExport,
   freeflowExport,
   dmdExport,
