@@ -71,16 +71,14 @@ describe('playground store', () => {
     expect(store.getState().notices.map((n) => n.text)).toContain(
       'Training is not available yet in this build.',
     );
-    store
-      .getState()
-      .receive({
-        type: 'ready',
-        adapter: 'x',
-        software: false,
-        renderPath: 'canvas',
-        training: true,
-        trainingNote: '',
-      });
+    store.getState().receive({
+      type: 'ready',
+      adapter: 'x',
+      software: false,
+      renderPath: 'canvas',
+      training: true,
+      trainingNote: '',
+    });
     store.getState().play();
     expect(sent.some((m) => m.type === 'play')).toBe(true);
   });
