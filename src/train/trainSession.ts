@@ -58,7 +58,6 @@ export class FlowSession implements TrainingSession {
   private values: Record<string, Float32Array>;
   private analytic?: AnalyticTeacher;
   private sampling: SamplingPrograms;
-  private completedAcc = 0;
   private snapshotInFlight: Promise<void> = Promise.resolve();
   /** Networks (and `ema.<net>`) whose values came from a checkpoint: never re-initialised by copies. */
   private loaded: Set<string>;
@@ -164,7 +163,6 @@ export class FlowSession implements TrainingSession {
     this.offset = (at ?? planned.start) - planned.start;
     this.submitted = this.offset;
     this.prevAcc = null;
-    this.completedAcc = 0;
     this.rate.reset();
   }
 
@@ -203,7 +201,6 @@ export class FlowSession implements TrainingSession {
     const steps = count - (prev?.[acc.length - 1] ?? 0);
     const { losses, nonFinite } = windowMean({ sums, steps });
     this.prevAcc = acc;
-    this.completedAcc = count;
     const step = base + this.offset + count;
     const stepsPerSecond = this.rate.mark(step);
     if (nonFinite.length > 0 && !this.diverged) {
@@ -351,26 +348,22 @@ export class FlowSession implements TrainingSession {
     });
   }
 
-  /** Every NFE and the teacher, from fresh noise, scored against fresh data with the floor. */
+  /**
+   * Every NFE and the teacher, from fresh noise, scored against fresh data with the floor. The report is
+   * of the step submitted when sampling starts: the samplers run after every submitted step in the queue's
+   * order, whether or not a summary has read those steps back yet (a final report must not show an older step).
+   */
   async evaluate(n: number, nfes: readonly number[] = DEFAULT_NFES, withTeacher = true): Promise<Evaluation> {
     if (this.transition) await this.transition;
+    const step = this.step;
     const round = ++this.evalRound;
     const sets = new Map<string, Float32Array>();
     const kinds: SampleKind[] = [...nfes, ...(withTeacher ? (['teacher'] as const) : [])];
     for (const kind of kinds) sets.set(String(kind), await this.freshSamples(kind, n, round));
     const data = await readPoints(this.rt.device, this.data(n));
     const scored: ScoredSet[] = [...sets].map(([label, points]) => ({ label, points }));
-    const report = scoreSets(
-      datasetOf(this.config),
-      scored,
-      this.completedStep,
-      evalSeed(this.config.seed, round),
-    );
+    const report = scoreSets(datasetOf(this.config), scored, step, evalSeed(this.config.seed, round));
     return { report, sets, data };
-  }
-
-  private get completedStep(): number {
-    return this.current.start + this.offset + this.completedAcc;
   }
 
   async quality(samples: number): Promise<QualityReport> {
