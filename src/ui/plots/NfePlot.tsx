@@ -6,15 +6,17 @@ import { useEffect, useRef } from 'react';
 import type { Data } from 'plotly.js';
 import { hasTeacher } from '../../state/methods.ts';
 import { store } from '../store.ts';
-import { baseLayout, loadPlotly } from './livePlot.ts';
+import { baseLayout, DISTANCE_AXIS_TICKS, loadPlotly } from './livePlot.ts';
 import { pickMetric } from './QualityPlot.tsx';
 
 export function NfePlot() {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current!;
+    const base = baseLayout('quality vs NFE (now)', 'distance to data', true);
     const layout = {
-      ...baseLayout('quality vs NFE (now)', 'distance to data', true),
+      ...base,
+      yaxis: { ...base.yaxis, ...DISTANCE_AXIS_TICKS },
       xaxis: {
         title: { text: 'NFE' },
         type: 'log' as const,

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { hasTeacher } from '../../state/methods.ts';
 import { store } from '../store.ts';
-import { baseLayout, LivePlot } from './livePlot.ts';
+import { baseLayout, DISTANCE_AXIS_TICKS, LivePlot } from './livePlot.ts';
 
 export const PREFERRED_METRICS = ['sw2', 'energy', 'gridTV'];
 
@@ -16,7 +16,8 @@ export function pickMetric(metrics: Record<string, unknown>): string | undefined
 export function QualityPlot() {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const layout = baseLayout('sample quality', 'sliced W2 to data', true);
+    const base = baseLayout('sample quality', 'sliced W2 to data', true);
+    const layout = { ...base, yaxis: { ...base.yaxis, ...DISTANCE_AXIS_TICKS } };
     const plot = new LivePlot(ref.current!, layout);
     let floor: number | undefined;
     const unsubscribe = store.subscribe((s, prev) => {

@@ -26,6 +26,12 @@ export const PLOT_COLORS = [
   '#475569',
 ];
 
+/**
+ * A distance axis spans one or two decades: Plotly's default log ticks then label every digit (2, 3, ... 9)
+ * and crowd a small chart; 1, 2 and 5 per decade stay legible.
+ */
+export const DISTANCE_AXIS_TICKS = { dtick: 'D2' } as const;
+
 export function baseLayout(title: string, yTitle: string, logY: boolean): Partial<Layout> {
   return {
     title: { text: title, font: { ...PLOT_FONT, size: 12 }, x: 0.02, xanchor: 'left' },
