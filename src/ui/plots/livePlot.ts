@@ -27,10 +27,14 @@ export const PLOT_COLORS = [
 ];
 
 /**
- * A distance axis spans one or two decades: Plotly's default log ticks then label every digit (2, 3, ... 9)
- * and crowd a small chart; 1, 2 and 5 per decade stay legible.
+ * A distance axis spans one or two decades: Plotly's default log ticks then label every digit (2, 3, ... 9,
+ * with the decade left implicit) and crowd a small chart; 1, 2 and 5 per decade, written out, stay legible.
  */
-export const DISTANCE_AXIS_TICKS = { dtick: 'D2' } as const;
+const DISTANCE_TICKS = [-4, -3, -2, -1, 0, 1, 2].flatMap((e) => [1, 2, 5].map((m) => Number(`${m}e${e}`)));
+export const DISTANCE_AXIS_TICKS = {
+  tickvals: DISTANCE_TICKS,
+  ticktext: DISTANCE_TICKS.map((v) => String(v)),
+};
 
 export function baseLayout(title: string, yTitle: string, logY: boolean): Partial<Layout> {
   return {
