@@ -16,6 +16,8 @@ export interface Recipe {
   method: string;
   params: Record<string, number | string | boolean>;
   note: string;
+  /** The sampler steps the recipe trains for (default 1): its verdict compares FM at the same NFE. */
+  nfe?: number;
 }
 
 const FM: Recipe = {
@@ -75,8 +77,8 @@ export const DISTRIBUTION_RECIPES: Recipe[] = [
     params: { outerSteps: 1 },
     note: 'TMD, 1 outer x 2 inner steps: head pretraining (MeanFlow, 2000 steps), then DMD2 of the unrolled sampler',
   },
-  { id: 'tmd-2', method: 'tmd', params: { outerSteps: 2 }, note: 'TMD, 2 outer x 2 inner steps' },
-  { id: 'tmd-4', method: 'tmd', params: { outerSteps: 4 }, note: 'TMD, 4 outer x 2 inner steps' },
+  { id: 'tmd-2', method: 'tmd', params: { outerSteps: 2 }, nfe: 2, note: 'TMD, 2 outer x 2 inner steps' },
+  { id: 'tmd-4', method: 'tmd', params: { outerSteps: 4 }, nfe: 4, note: 'TMD, 4 outer x 2 inner steps' },
 ];
 
 /** Every recipe of every suite, once. */

@@ -168,26 +168,29 @@ export function resultsMarkdown(
     '',
   ];
   const at = (recipe: string, d: string) => rows.find((r) => r.recipe === recipe && r.dataset === d);
-  const fm1 = (d: string) => at('fm', d)?.report.metrics.gridTv['1'];
+  const nfeOf = (id: string) => recipeById(id).nfe ?? 1;
+  const fmAt = (d: string, nfe: number) => at('fm', d)?.report.metrics.gridTv[String(nfe)];
   // Each cell: the 1-NFE grid TV and, after the slash, the same method's sampler at 100 steps (the
   // teacher's ODE; for a distilled student, the ODE of the teacher it learned from).
   const glance = [
     [
       'recipe',
       ...RESULT_DATASETS.map((d) => `${d} NFE 1 / teacher`),
-      'NFE 1 at most half of FM 1 Euler step',
-      ...(suite.id === 'distribution' ? ['8gaussians modes at NFE 1'] : []),
+      suite.id === 'distribution'
+        ? 'at its NFE (1 unless named), at most half of FM at that NFE'
+        : 'NFE 1 at most half of FM 1 Euler step',
+      ...(suite.id === 'distribution' ? ['8gaussians modes at its NFE'] : []),
     ],
   ];
   const modes = (r: ResultRow | undefined) =>
     r?.report.metrics.modes
-      ? `${fmtNum(r.report.metrics.modes['1'])} of ${fmtNum(r.report.floor.modes)}`
+      ? `${fmtNum(r.report.metrics.modes[String(nfeOf(r.recipe))])} of ${fmtNum(r.report.floor.modes)}`
       : '-';
   for (const id of [...new Set(rows.map((r) => r.recipe))]) {
     const cells = RESULT_DATASETS.map((d) => at(id, d)?.report.metrics.gridTv);
     const half = RESULT_DATASETS.map((d, i) => {
-      const one = cells[i]?.['1'];
-      const ref = fm1(d);
+      const one = cells[i]?.[String(nfeOf(id))];
+      const ref = fmAt(d, nfeOf(id));
       return one !== undefined && ref !== undefined && one <= ref / 2;
     });
     const ran = RESULT_DATASETS.filter((_, i) => cells[i] !== undefined);
@@ -228,7 +231,7 @@ export function resultsMarkdown(
         '',
         `![${r.recipe} on ${d}](results/${r.picture})`,
         '',
-        ...(r.recipe === 'fm' ? [] : [rowVerdict(r, fm1(d)), '']),
+        ...(r.recipe === 'fm' ? [] : [rowVerdict(r, fmAt(d, nfeOf(r.recipe)), nfeOf(r.recipe)), '']),
       );
     }
   }
@@ -236,19 +239,23 @@ export function resultsMarkdown(
 }
 
 /**
- * What a reader needs beside a student's picture: whether its one step halves FM's one Euler step
- * (the bar of the glance table) and, on a Gaussian mixture, how many modes it keeps.
+ * What a reader needs beside a student's picture: whether its samples at the NFE it trains for (one step
+ * unless the recipe names more) are at most half as far as FM's Euler steps at that NFE (the bar of the
+ * glance table) and, on a Gaussian mixture, how many modes it keeps there.
  */
-export function rowVerdict(r: ResultRow, fmOneStep: number | undefined): string {
-  const one = r.report.metrics.gridTv?.['1'];
+export function rowVerdict(r: ResultRow, fmAtNfe: number | undefined, nfe = 1): string {
+  const k = String(nfe);
+  const ours = r.report.metrics.gridTv?.[k];
+  const at = nfe === 1 ? 'one step' : `its ${nfe} steps`;
+  const fm = nfe === 1 ? "FM's one Euler step" : `FM's ${nfe} Euler steps`;
   const parts: string[] = [];
-  if (one !== undefined && fmOneStep !== undefined)
+  if (ours !== undefined && fmAtNfe !== undefined)
     parts.push(
-      one <= fmOneStep / 2
-        ? `One step: grid TV ${fmtNum(one)}, at most half of FM's one Euler step (${fmtNum(fmOneStep)}).`
-        : `**Not met:** one step gives grid TV ${fmtNum(one)}, more than half of FM's one Euler step (${fmtNum(fmOneStep)}).`,
+      ours <= fmAtNfe / 2
+        ? `${at[0].toUpperCase()}${at.slice(1)}: grid TV ${fmtNum(ours)}, at most half of ${fm} (${fmtNum(fmAtNfe)}).`
+        : `**Not met:** ${at} give${nfe === 1 ? 's' : ''} grid TV ${fmtNum(ours)}, more than half of ${fm} (${fmtNum(fmAtNfe)}).`,
     );
-  const m = r.report.metrics.modes?.['1'];
+  const m = r.report.metrics.modes?.[k];
   const all = r.report.floor.modes;
   if (m !== undefined && all !== undefined)
     parts.push(

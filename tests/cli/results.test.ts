@@ -61,3 +61,18 @@ describe('flowmap-lab results suites', () => {
     expect(rowVerdict(row(0.6, 5), 1)).toMatch(/\*\*Not met:\*\*.*\*\*Modes dropped:\*\* 5 of 8/);
   });
 });
+
+describe('a multi-step recipe is judged at its own NFE', () => {
+  it('compares tmd-2 at 2 steps with FM at 2 Euler steps', () => {
+    const row = {
+      report: {
+        metrics: { gridTv: { '1': 0.83, '2': 0.48 }, modes: { '1': 1, '2': 8 } },
+        floor: { gridTv: 0.1, modes: 8 },
+      },
+    } as unknown as ResultRow;
+    expect(rowVerdict(row, 0.68, 2)).toMatch(
+      /^\*\*Not met:\*\* its 2 steps give grid TV 0.480, more than half of FM's 2 Euler steps \(0.680\)\. Modes: all 8/,
+    );
+    expect(rowVerdict(row, 1.0, 2)).toMatch(/^Its 2 steps: grid TV 0.480, at most half/);
+  });
+});
