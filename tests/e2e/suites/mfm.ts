@@ -90,10 +90,16 @@ export const mfmSuite: E2eSuite = async ({ check, openPage, waitReady, base, art
       }
       await page.locator('[data-testid=show-samples]').locator('xpath=..').click(); // the unconditional samples off
       await page.locator('[data-testid=mfm-tool-posterior]').click();
+      // the press is the posterior tool's only once the panel shows it chosen (a React render later)
+      await page.waitForSelector('[data-testid=mfm-tool-posterior][aria-checked=true]', { timeout: 10_000 });
       await page.evaluate('window.scrollTo(0, 0)');
       const box = await canvasBox(page);
       // world (-1.2, -1.2) near the mode at (-3, -3)'s side at t = 0.6: the default view shows [-4.5, 4.5]^2
       await page.mouse.click(box.x + box.width * (0.5 - 1.2 / 9), box.y + box.height * (0.5 + 1.2 / 9));
+      // the link is rewritten when the store's view changes: wait for it rather than read it at once
+      await page
+        .waitForFunction(() => /post=-1\.\d+,-1\.\d+/.test(location.hash), null, { timeout: 10_000 })
+        .catch(() => undefined);
       const hash = new URL(page.url()).hash;
       assert(
         /post=-1\.\d+,-1\.\d+/.test(hash) && hash.includes('pt=0.6'),
@@ -114,6 +120,7 @@ export const mfmSuite: E2eSuite = async ({ check, openPage, waitReady, base, art
     async () => {
       await page.locator('[data-testid=posterior-clear]').click();
       await page.locator('[data-testid=mfm-tool-reward]').click();
+      await page.waitForSelector('[data-testid=mfm-tool-reward][aria-checked=true]', { timeout: 10_000 });
       await page.evaluate('window.scrollTo(0, 0)');
       const box = await canvasBox(page);
       // a drag away from the arrow's tip moves the line a . x = y through the pointer: to the origin, y = 0
