@@ -5,7 +5,7 @@ import { jvp } from '../autodiff/jvp.ts';
 import { add, div, exp, log, mean, mul, stopGradient, sub } from '../autodiff/ops.ts';
 import { conditionalVelocity, filled, flowMapPath, interpolate, stackPoints, sumSquares } from './flow.ts';
 import { requireData } from './fm.ts';
-import { defineMethod, type FlowMapFn, type SampleResult } from './method.ts';
+import { defineMethod, type FlowMapFn, type LossContext, type SampleResult } from './method.ts';
 import { equalOnFraction, sortedPair } from './times.ts';
 
 export const meanflowSchema = z.object({
@@ -53,6 +53,8 @@ function powerOf(a: Tensor, eps: number, p: number): Tensor | null {
   return p === 1 ? base : exp(mul(log(base), p));
 }
 
+type MeanflowParams = z.infer<typeof meanflowSchema>;
+
 /**
  * MeanFlow's adaptive loss: per-sample squared error l (summed over dims) divided by
  * sg((l + eps)^p), batch-averaged. Also used by FreeFlow's per-sample weighting.
@@ -60,6 +62,47 @@ function powerOf(a: Tensor, eps: number, p: number): Tensor | null {
 export function adaptiveLoss(perSample: Tensor, p: number, eps: number): Tensor {
   const w = powerOf(perSample, eps, p);
   return mean(w ? div(perSample, stopGradient(w)) : perSample);
+}
+
+/**
+ * MeanFlow's times: a sorted pair (t >= r) from `timeDist`, r = t on `ratioEqual` of the rows. r is a
+ * separate JVP input with zero tangent; when every row has r = t it must still be a distinct tensor, or
+ * the two seeds (1 and 0) on one tensor would add up.
+ */
+export function meanflowTimes(
+  ctx: Pick<LossContext<unknown>, 'random' | 'batch'>,
+  p: Pick<MeanflowParams, 'timeDist' | 'timeMean' | 'timeStd' | 'ratioEqual'>,
+): { t: Tensor; r: Tensor } {
+  const pair = sortedPair(ctx.random, ctx.batch, p.timeDist, p.timeMean, p.timeStd);
+  const t = pair.t;
+  const rAll = equalOnFraction(t, pair.r, p.ratioEqual);
+  return { t, r: rAll === t ? add(t, 0) : rAll };
+}
+
+/**
+ * MeanFlow's objective at (z_t, t, r): w || F(z_t, t, r) - sg(v - (t - r) dF/dt) ||^2, the total derivative
+ * dF/dt = JVP along `tangent` with (1, 0) on the times (d/dt F(z_t, t, r) along dz/dt = tangent).
+ */
+export function meanflowObjective(
+  net: FlowMapFn,
+  zt: Tensor,
+  t: Tensor,
+  r: Tensor,
+  v: Tensor,
+  tangent: Tensor,
+  p: Pick<MeanflowParams, 'adaptiveP' | 'adaptiveEps'>,
+): { total: Tensor; terms: Record<string, Tensor> } {
+  const { out, tangents } = jvp(
+    (zz, tt, rr) => net(zz, tt, rr),
+    [zt, t, r],
+    [tangent, filled(t.shape, 1), null],
+  );
+  const F = out[0];
+  const dFdt = tangents[0] ?? filled(F.shape, 0);
+  const target = stopGradient(sub(v, mul(sub(t, r), dFdt)));
+  const perSample = sumSquares(sub(F, target));
+  const total = adaptiveLoss(perSample, p.adaptiveP, p.adaptiveEps);
+  return { total, terms: { meanflow: total, mse: mean(perSample) } };
 }
 
 /** Flow-map sampling on the uniform grid with `steps` jumps (shared by all flow-map methods). */
@@ -98,12 +141,7 @@ export const meanflow = defineMethod({
           const p = ctx.params;
           const x = requireData(ctx);
           const e = ctx.random(x.shape, 'normal');
-          const pair = sortedPair(ctx.random, ctx.batch, p.timeDist, p.timeMean, p.timeStd);
-          const t = pair.t;
-          // r is a separate JVP input with zero tangent; when every row has r = t it must still be a
-          // distinct tensor, or the two seeds (1 and 0) on one tensor would add up.
-          const rAll = equalOnFraction(t, pair.r, p.ratioEqual);
-          const r = rAll === t ? add(t, 0) : rAll;
+          const { t, r } = meanflowTimes(ctx, p);
           const zt = interpolate(x, e, t);
           const v = conditionalVelocity(x, e);
           const net = ctx.nets.net;
@@ -112,18 +150,7 @@ export const meanflow = defineMethod({
             const own = stopGradient(net(zt, t, t));
             tangent = add(mul(v, p.jvpVelocityMix), mul(own, 1 - p.jvpVelocityMix));
           }
-          // d/dt F(z_t, t, r) along dz/dt = v: tangent (v, 1, 0) on the inputs (z, t, r).
-          const { out, tangents } = jvp(
-            (zz, tt, rr) => net(zz, tt, rr),
-            [zt, t, r],
-            [tangent, filled(t.shape, 1), null],
-          );
-          const F = out[0];
-          const dFdt = tangents[0] ?? filled(F.shape, 0);
-          const target = stopGradient(sub(v, mul(sub(t, r), dFdt)));
-          const perSample = sumSquares(sub(F, target));
-          const total = adaptiveLoss(perSample, p.adaptiveP, p.adaptiveEps);
-          return { total, terms: { meanflow: total, mse: mean(perSample) } };
+          return meanflowObjective(net, zt, t, r, v, tangent, p);
         },
       },
     },

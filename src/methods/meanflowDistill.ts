@@ -1,14 +1,12 @@
 // MeanFlow distillation: MeanFlow's objective (Geng et al. 2505.13447) on data interpolants with a teacher's velocity as the
 // instantaneous velocity, L = E w || F(z_t, t, r) - sg(u_T(z_t, t) - (t - r) dF/dt) ||^2, dF/dt = JVP along (u_T, 1, 0);
 // the Eulerian map distillation of Boffi et al. (2505.18825) in MeanFlow's parametrisation.
-import { jvp } from '../autodiff/jvp.ts';
-import { add, mean, mul, stopGradient, sub } from '../autodiff/ops.ts';
+import { stopGradient } from '../autodiff/ops.ts';
 import { MissingTeacherError } from './errors.ts';
-import { filled, interpolate, sumSquares } from './flow.ts';
+import { interpolate } from './flow.ts';
 import { requireData, teacherNetwork, teacherStage } from './fm.ts';
-import { adaptiveLoss, flowMapSample, meanflowSchema } from './meanflow.ts';
+import { flowMapSample, meanflowObjective, meanflowSchema, meanflowTimes } from './meanflow.ts';
 import { defineMethod } from './method.ts';
-import { equalOnFraction, sortedPair } from './times.ts';
 
 /** MeanFlow's times and adaptive weight; the JVP tangent is the teacher's velocity, so no velocity mix. */
 export const meanflowDistillSchema = meanflowSchema.omit({ jvpVelocityMix: true });
@@ -48,26 +46,12 @@ export const meanflowDistill = defineMethod({
           if (!ctx.teacher) throw new MissingTeacherError('meanflowDistill');
           const x = requireData(ctx);
           const e = ctx.random(x.shape, 'normal');
-          const pair = sortedPair(ctx.random, ctx.batch, p.timeDist, p.timeMean, p.timeStd);
-          const t = pair.t;
-          // r is its own JVP input with zero tangent (a distinct tensor even when every row has r = t).
-          const rAll = equalOnFraction(t, pair.r, p.ratioEqual);
-          const r = rAll === t ? add(t, 0) : rAll;
+          const { t, r } = meanflowTimes(ctx, p);
           const zt = interpolate(x, e, t);
-          // The (guided, when labelled) teacher's velocity at the interpolant replaces MeanFlow's e - x.
+          // The (guided, when labelled) teacher's velocity at the interpolant replaces MeanFlow's e - x,
+          // as the JVP tangent and in the target.
           const v = stopGradient(ctx.teacher(zt, t));
-          const net = ctx.nets.net;
-          const { out, tangents } = jvp(
-            (zz, tt, rr) => net(zz, tt, rr),
-            [zt, t, r],
-            [v, filled(t.shape, 1), null],
-          );
-          const F = out[0];
-          const dFdt = tangents[0] ?? filled(F.shape, 0);
-          const target = stopGradient(sub(v, mul(sub(t, r), dFdt)));
-          const perSample = sumSquares(sub(F, target));
-          const total = adaptiveLoss(perSample, p.adaptiveP, p.adaptiveEps);
-          return { total, terms: { meanflow: total, mse: mean(perSample) } };
+          return meanflowObjective(ctx.nets.net, zt, t, r, v, v, p);
         },
       },
     },
