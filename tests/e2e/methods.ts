@@ -59,6 +59,15 @@ export async function trainMethod(page: Page, method: string): Promise<string> {
     null,
     { timeout: 60_000 },
   );
+  // The quality plot buffers points for 250 ms before it draws them (livePlot.ts), while the NFE plot redraws at
+  // once: a run whose only report is its last one has drawn the NFE plot but maybe not the quality line yet.
+  await page
+    .waitForFunction(
+      `Array.from(document.querySelector('[data-testid=quality-plot]')?.data ?? []).some((t) => t.name === 'NFE 1' && (t.y ?? []).length > 0)`,
+      null,
+      { timeout: 5_000 },
+    )
+    .catch(() => {}); // the assertion below says what is missing
   const loss = await traces(page, 'loss-plot');
   const quality = await traces(page, 'quality-plot');
   const nfe = await traces(page, 'nfe-plot');

@@ -28,6 +28,7 @@ const consoleErrors: string[] = [];
 /**
  * E2E_ONLY=regex runs only the checks whose names match, plus the first (it finds whether training is in the
  * build) and 'no console errors': a developer's filter; CI runs every check.
+ * E2E_WARN=1 also prints the page's console warnings (a developer's trace).
  */
 const ONLY = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY, 'i') : null;
 const ALWAYS = new Set([
@@ -56,6 +57,7 @@ function assert(cond: unknown, message: string): asserts cond {
 async function openPage(browser: BrowserContext, url: string): Promise<Page> {
   const page = await browser.newPage();
   page.on('console', (m) => {
+    if (m.type() === 'warning' && process.env.E2E_WARN) console.log('  [page warn]', m.text());
     if (m.type() === 'error') consoleErrors.push(`${url.slice(url.indexOf('/lab/'))}: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`${url}: ${e.message}`));
