@@ -18,6 +18,17 @@ export class DivergedError extends Error {
   }
 }
 
+/**
+ * A session was asked to draw after its experiment was replaced (a report that started before the change went
+ * on past an await). Nothing is compiled for it: a program built then would never be freed.
+ */
+export class SessionDisposedError extends Error {
+  override name = 'SessionDisposedError';
+  constructor() {
+    super('This training session was disposed (its experiment changed or was reset); start a new one.');
+  }
+}
+
 export class StageError extends Error {
   override name = 'StageError';
 }

@@ -31,6 +31,7 @@ import {
 import { ODE_T, ODE_X, odeStepGraph } from './odeProgram.ts';
 import { guideStepGraph, NotMetaFlowMapError, posteriorGraph, type Estimator } from './mfmPrograms.ts';
 import { diagonal } from '../methods/flow.ts';
+import { SessionDisposedError } from './errors.ts';
 
 /** Solver steps of the teacher's drawn trajectories (an unrolled graph; its samples use every step). */
 export const TEACHER_PATH_STEPS = 16;
@@ -86,6 +87,7 @@ function pathMajor(traj: Tensor, paths: number): Tensor {
 
 export class SamplingPrograms {
   private cache = new Map<string, Program>();
+  private disposed = false;
   constructor(private readonly ctx: SamplingContext) {
     this.condition = { classIndex: -1, cfg: ctx.config.condition?.cfg ?? 1 };
   }
@@ -115,6 +117,7 @@ export class SamplingPrograms {
       repeat?: number;
     },
   ): Program {
+    if (this.disposed) throw new SessionDisposedError();
     const hit = this.cache.get(key);
     if (hit) return hit;
     const { outputs, feeds, updates, repeat } = build();
@@ -276,8 +279,9 @@ export class SamplingPrograms {
     return p.step.view(name);
   }
 
-  /** Drops programs that read networks by a different name (the EMA switched on or off). */
+  /** Frees every program; a later draw throws SessionDisposedError instead of building one that would leak. */
   dispose(): void {
+    this.disposed = true;
     for (const p of this.cache.values()) p.step.destroy();
     this.cache.clear();
   }

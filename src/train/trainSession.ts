@@ -47,6 +47,7 @@ export class FlowSession implements TrainingSession {
   private program!: CompiledStep;
   private submitted = 0;
   private transition: Promise<void> | null = null;
+  private disposed = false;
   private prevAcc: Float32Array | null = null;
   private rate = new RateMeter();
   private diverged: DivergedError | null = null;
@@ -181,6 +182,7 @@ export class FlowSession implements TrainingSession {
   private async nextStage(): Promise<void> {
     await this.snapshotInFlight; // its reads use the program that the next stage replaces
     this.values = await this.readNetworks();
+    if (this.disposed) return; // a program compiled now would never be destroyed
     this.startStage(this.stageIndex + 1);
   }
 
@@ -377,6 +379,7 @@ export class FlowSession implements TrainingSession {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.sampling.dispose();
     this.program.destroy();
   }

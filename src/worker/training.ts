@@ -187,7 +187,7 @@ export class Training {
       },
       (e: unknown) => {
         this.summaryInFlight = false;
-        this.fail(e);
+        if (s === this.session) this.fail(e);
       },
     );
   }
@@ -204,12 +204,13 @@ export class Training {
         this.lastQuality = performance.now();
         if (s !== this.session) return;
         this.post({ type: 'quality', report });
+        this.postStatus(); // its buffer count without the report's read-backs
         const why = runawaySamples(report);
         if (why && !this.divergenceTold) this.diverge(s, why);
       },
       (e: unknown) => {
         this.qualityInFlight = false;
-        this.fail(e);
+        if (s === this.session) this.fail(e); // a replaced session's report is no one's news
       },
     );
   }

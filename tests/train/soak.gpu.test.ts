@@ -8,6 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../src/engine/runtime.ts';
 import { resolveExperiment } from '../../src/train/config.ts';
+import { SessionDisposedError } from '../../src/train/errors.ts';
 import { createSession } from '../../src/train/trainSession.ts';
 import { testGpu } from '../gpu.ts';
 
@@ -53,5 +54,25 @@ describe('soak', () => {
     );
     expect(end.count - warm.count).toBeLessThanOrEqual(BUFFER_SLACK);
     expect(end.heapMb - warm.heapMb).toBeLessThan(HEAP_SLACK_MB);
+  });
+
+  it('a disposed session draws nothing more: a report that outlives its session builds no program', async () => {
+    const gpu = await testGpu();
+    const config = resolveExperiment({
+      method: 'fm',
+      dataset: 'moons',
+      net: { width: 8, depth: 1 },
+      train: { batch: 32, steps: 1000 },
+    });
+    const session = await createSession(gpu, config, { runtime: new Runtime(gpu) });
+    session.run(2);
+    await session.summary();
+    session.dispose();
+    await gpu.device.queue.onSubmittedWorkDone();
+    const before = gpu.liveBuffers().count;
+    // the playground's quality report awaits reads between its draws; the experiment may change meanwhile
+    expect(() => session.data(64)).toThrow(SessionDisposedError);
+    await expect(session.quality(64)).rejects.toThrow(SessionDisposedError);
+    expect(gpu.liveBuffers().count).toBe(before);
   });
 });
