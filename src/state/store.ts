@@ -8,7 +8,12 @@ import { createStore } from 'zustand/vanilla';
 import { labellingNames } from '../engine/cpu/sampleData.ts';
 import { methodById } from '../methods/index.ts';
 import { SOFTWARE_HINT, softwareStart } from './adapterDefaults.ts';
-import { decodeCheckpoint, type Checkpoint } from '../train/checkpoint/index.ts';
+import {
+  decodeCheckpoint,
+  decodeHistory,
+  type Checkpoint,
+  type HistoryPoint,
+} from '../train/checkpoint/index.ts';
 import { defaultExperiment, type ExperimentConfig, type ParamValue } from '../train/config.ts';
 import type { QualityReport, StepSummary } from '../train/session.ts';
 import type { FromWorker, RenderPath, RunStatus, ToWorker } from './protocol.ts';
@@ -44,6 +49,8 @@ export interface PlaygroundState {
   runId: number;
   lastSummary: StepSummary | null;
   lastQuality: QualityReport | null;
+  /** The loss history of an opened checkpoint (how it was trained), drawn once when its run starts. */
+  history: HistoryPoint[] | null;
   /** Meta Flow Maps: the latest posterior and guided re-samples, with their distances to the exact answers. */
   mfm: { posterior: MfmResult | null; guide: MfmResult | null };
 }
@@ -107,6 +114,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
         runId: s.runId + 1,
         lastSummary: null,
         lastQuality: null,
+        history: null,
         mfm: NO_MFM,
         status: { ...idleStatus, stage: s.status.stage },
       }));
@@ -131,6 +139,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
       runId: 0,
       lastSummary: null,
       lastQuality: null,
+      history: null,
       mfm: NO_MFM,
       ...initial,
 
@@ -172,12 +181,22 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
         chosen = true;
         const config = { ...ck.config, params: resolveParams(ck.config.method, ck.config.params) };
         const step = Math.max(0, Math.floor(Number(ck.metadata.step ?? 0)) || 0);
+        let history: HistoryPoint[] | null = null;
+        try {
+          history = decodeHistory(ck.metadata.history);
+        } catch (e) {
+          get().notify(
+            'info',
+            `${name}: ${(e as Error).message}; the parameters loaded, the loss plot starts empty.`,
+          );
+        }
         set((s) => ({
           config,
           presetId: null,
           runId: s.runId + 1,
           lastSummary: null,
           lastQuality: null,
+          history,
           mfm: NO_MFM,
           status: { ...idleStatus, step },
         }));
@@ -223,6 +242,7 @@ export function createPlaygroundStore(initial: Partial<PlaygroundState> = {}) {
           runId: s.runId + 1,
           lastSummary: null,
           lastQuality: null,
+          history: null,
           mfm: NO_MFM,
           status: idleStatus,
         }));

@@ -7,6 +7,7 @@ import type { ExperimentConfig } from '../../train/config.ts';
 import { drive } from '../../train/drive.ts';
 import { DivergedError } from '../../train/errors.ts';
 import { parameterShapes } from '../../train/parameters.ts';
+import { LossHistory } from '../../train/checkpoint/index.ts';
 import { datasetOf } from '../../train/config.ts';
 import { createSession, type FlowSession } from '../../train/trainSession.ts';
 import type { StepSummary } from '../../train/session.ts';
@@ -46,6 +47,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
     let last: StepSummary | undefined;
     let first: { t: number; step: number } | undefined; // the first read-back includes the shaders' compilation
     const loseAt = loseDeviceAt();
+    const history = new LossHistory(); // written into the checkpoint: the page plots how it was trained
     try {
       // a lost device rejects the drive even where a pending read would never settle
       const lost = gpu.lost.then((err) => Promise.reject(err));
@@ -56,6 +58,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
           onSummary: (s) => {
             first ??= { t: performance.now(), step: s.step };
             bar.update(s);
+            history.add(s);
             if (loseAt !== undefined && s.step >= loseAt && session.snapshot) gpu.simulateLoss();
           },
         }),
@@ -70,6 +73,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       writeCheckpoint(path, params, parameterShapes(method, config), config, {
         step: String(session.lastGoodStep),
         diverged: 'true',
+        history: history.encode(),
       });
       console.error(`${e.message}\nThe last good parameters (step ${session.lastGoodStep}) are in ${path}.`);
       return EXIT_FAILED;
@@ -91,6 +95,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       {
         step: String(session.totalSteps),
         method: method.id,
+        history: history.encode(),
       },
     );
     writeFileSync(

@@ -3,3 +3,4 @@ export * from './checkpoint.ts';
 export * from './errors.ts';
 export * from './halfFloat.ts';
 export * from './safetensors.ts';
+export * from './history.ts';

@@ -8,9 +8,15 @@ export function LossPlot() {
   useEffect(() => {
     const plot = new LivePlot(ref.current!, baseLayout('loss terms', 'loss', true));
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.runId !== prev.runId) plot.clear();
+      if (s.runId !== prev.runId) {
+        plot.clear();
+        for (const point of s.history ?? []) draw(point); // an opened checkpoint: how it was trained
+      }
       const summary = s.lastSummary;
       if (!summary || summary === prev.lastSummary) return;
+      draw(summary);
+    });
+    function draw(summary: { step: number; stage: string; losses: Record<string, number> }) {
       for (const [term, value] of Object.entries(summary.losses)) {
         const name = summary.stage === 'teacher' ? `teacher ${term}` : term;
         plot.append(
@@ -20,7 +26,7 @@ export function LossPlot() {
           summary.stage === 'teacher' ? { line: { dash: 'dot', width: 1.4 } } : {},
         );
       }
-    });
+    }
     return () => {
       unsubscribe();
       plot.dispose();

@@ -43,7 +43,8 @@ export function baseLayout(title: string, yTitle: string, logY: boolean): Partia
     margin: { l: 48, r: 12, t: 30, b: 64 },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
-    xaxis: { title: { text: 'step' }, gridcolor: '#e5e7eb', zeroline: false },
+    // from step 0: an opened checkpoint's single report sits at its step, not alone on a 0.001k-wide axis
+    xaxis: { title: { text: 'step' }, gridcolor: '#e5e7eb', zeroline: false, rangemode: 'tozero' },
     yaxis: {
       title: { text: yTitle },
       type: logY ? 'log' : 'linear',

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { methodById } from '../../../src/methods/index.ts';
-import { encodeCheckpoint } from '../../../src/train/checkpoint/index.ts';
+import { encodeCheckpoint, LossHistory } from '../../../src/train/checkpoint/index.ts';
 import { resolveExperiment } from '../../../src/train/config.ts';
 import { initialNetworkValues } from '../../../src/train/networks.ts';
 import { parameterShapes } from '../../../src/train/parameters.ts';
@@ -273,7 +273,10 @@ async function openCheckpoint(ctx: E2eContext): Promise<string> {
       .map(([k, v]) => [k, { shape: shapes[k], data: Float32Array.from(v) }]),
   );
   const good = join(ctx.artifacts, 'fm-moons.safetensors');
-  await writeFile(good, encodeCheckpoint(params, config, { step: '200' }));
+  const history = new LossHistory(); // as `flowmap-lab train` records it
+  for (let step = 20; step <= 200; step += 20)
+    history.add({ step, stage: 'student', losses: { loss: 2 / step }, stepsPerSecond: 1, diverged: false });
+  await writeFile(good, encodeCheckpoint(params, config, { step: '200', history: history.encode() }));
   const bad = join(ctx.artifacts, 'not-a-checkpoint.safetensors');
   await writeFile(bad, 'plain text');
   const page = await ctx.openPage(`${ctx.base}#v=1&dataset=8gaussians&method=fm&width=16&depth=1&batch=64`);
@@ -302,10 +305,15 @@ async function openCheckpoint(ctx: E2eContext): Promise<string> {
     null,
     { timeout: 60_000 },
   );
+  await page.waitForFunction(
+    `(document.querySelector('[data-testid=loss-plot]')?.data?.[0]?.y ?? []).length === 10`,
+    null,
+    { timeout: 10_000 },
+  );
   const failed = page.locator('[data-testid=notice]', { hasText: /Could not build|Training stopped/ });
   if ((await failed.count()) > 0) throw new Error(await failed.first().innerText());
   await page.close();
-  return 'a bad file is named in a notice; the checkpoint sets config, link and step 200';
+  return 'a bad file is named in a notice; the checkpoint sets config, link, step 200 and its 10-point loss history';
 }
 
 export const reliabilitySuite: E2eSuite = async (ctx) => {
