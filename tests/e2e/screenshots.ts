@@ -38,16 +38,16 @@ interface Shot {
 
 export const SHOTS: Shot[] = [
   {
-    name: 'meanflow-8gaussians-1nfe',
-    hash: 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=64&depth=3&batch=256&lr=0.003&steps=20000&p.timeDist=uniform&p.ratioEqual=0.25&p.adaptiveP=0',
-    nfe: '1',
+    name: 'meanflow-8gaussians-2nfe',
+    hash: 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=128&depth=3&batch=512&lr=0.001&ema=0.9995&steps=30000&p.timeDist=uniform&p.ratioEqual=0.25&p.adaptiveP=0',
+    nfe: '2',
     show: [],
     nearFloor: 1,
     headless: true,
   },
   {
     name: 'fm-checkerboard-paths',
-    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=64&depth=3&batch=512&lr=0.003&steps=12000&tnfe=32',
+    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=128&depth=3&batch=256&lr=0.001&ema=0.9995&steps=24000&tnfe=32',
     nfe: 'teacher',
     show: ['show-paths'],
     nearFloor: 1,
