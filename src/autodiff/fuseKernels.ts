@@ -167,16 +167,21 @@ export function adamKernel(
     h.clipNorm > 0 && at.normSq !== undefined
       ? `min(1.0, ${L(h.clipNorm)} / (sqrt(data[${at.normSq}u]) + 1e-6))`
       : '1.0';
+  const T = h.decaySteps ?? 0;
+  // the scheduled rate (src/autodiff/cpu/adam.ts, scheduledLr): a literal, or cosine decay computed from t
+  const lr =
+    T > 0 ? `${L(h.lr / 2)} * (1.0 + cos(${L(Math.PI / T)} * min(max(t - 1.0, 0.0), ${L(T)})))` : L(h.lr);
   const body = [
     `  if (i < ${at.length}u) {`,
     `    let t = data[${at.step}u];`,
+    `    let lr = ${lr};`,
     `    let g = data[${at.g}u + i] * ${clip};`,
     `    let m = ${L(h.beta1)} * data[${at.m}u + i] + ${L(1 - h.beta1)} * g;`,
     `    let v = ${L(h.beta2)} * data[${at.v}u + i] + ${L(1 - h.beta2)} * g * g;`,
     `    let bc1 = 1.0 - pow(${L(h.beta1)}, t);`,
     `    let bc2 = 1.0 - pow(${L(h.beta2)}, t);`,
-    `    let p = data[${at.p}u + i] * ${L(1 - h.lr * h.weightDecay)};`,
-    `    data[${at.p}u + i] = p - ${L(h.lr)} * (m / bc1) / (sqrt(v / bc2) + ${L(h.eps)});`,
+    `    let p = data[${at.p}u + i] * (1.0 - lr * ${L(h.weightDecay)});`,
+    `    data[${at.p}u + i] = p - lr * (m / bc1) / (sqrt(v / bc2) + ${L(h.eps)});`,
     `    data[${at.m}u + i] = m;`,
     `    data[${at.v}u + i] = v;`,
     '  }',

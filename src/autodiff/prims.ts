@@ -59,6 +59,12 @@ export interface AdamParams {
   weightDecay: number;
   /** Clip the global gradient norm to this value; 0 disables. */
   clipNorm: number;
+  /**
+   * Cosine learning-rate decay over this many updates (0 or absent: a constant lr). The update with 1-based
+   * step t uses lr * (1 + cos(pi * min(t - 1, T) / T)) / 2, as torch's CosineAnnealingLR(T_max = T, eta_min = 0)
+   * stepped once after each update, held at its end past T.
+   */
+  decaySteps?: number;
 }
 
 /** The parameters of each primitive. */

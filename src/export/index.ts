@@ -68,7 +68,7 @@ function stagesOf(
           trains: g.trains,
           loss,
           updates: g.updatesPerStep?.(params) ?? 1,
-          ...adamSettings(config, g, params),
+          ...adamSettings(config, g, params, planned.steps),
         };
       }),
     };

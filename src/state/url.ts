@@ -44,6 +44,7 @@ export const URL_FIELDS: readonly Field[] = [
   { key: 'steps', section: 'train', name: 'steps' },
   { key: 'batch', section: 'train', name: 'batch' },
   { key: 'lr', section: 'train', name: 'lr' },
+  { key: 'sched', section: 'train', name: 'schedule' },
   { key: 'beta1', section: 'train', name: 'beta1' },
   { key: 'beta2', section: 'train', name: 'beta2' },
   { key: 'wd', section: 'train', name: 'weightDecay' },

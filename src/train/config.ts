@@ -39,6 +39,7 @@ export type MethodId = (typeof METHOD_IDS)[number];
 
 export const ACTIVATIONS = ['silu', 'gelu', 'tanh', 'relu'] as const;
 export const TIME_FEATURES = ['raw', 'fourier'] as const;
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
 export const ODE_SOLVERS = ['euler', 'midpoint', 'heun'] as const;
 export const TEACHER_SOURCES = ['analytic', 'train'] as const;
 
@@ -53,6 +54,10 @@ export const trainSchema = z.object({
   steps: z.number().int().min(1).max(1_000_000).default(4000).describe('training steps'),
   batch: z.number().int().min(16).max(16384).default(1024).describe('batch size'),
   lr: z.number().positive().max(1).default(1e-3).describe('learning rate'),
+  schedule: z
+    .enum(LR_SCHEDULES)
+    .default('constant')
+    .describe("learning rate over each stage's steps: constant, or cosine decay to 0"),
   beta1: z.number().min(0).max(0.9999).default(0.9),
   beta2: z.number().min(0).max(0.99999).default(0.999),
   weightDecay: z.number().min(0).max(1).default(0),

@@ -108,14 +108,22 @@ export interface StageGraphOptions {
   teacher: TeacherBinding;
   /** Keep an EMA of the sampling network with this decay (0: none). */
   samplingEma: number;
+  /** The stage's planned steps: the horizon of a cosine learning-rate schedule (train.schedule). */
+  steps?: number;
 }
 
+/**
+ * A group's AdamW settings: the config's train section, the method's overrides, and, for a cosine schedule, the
+ * decay horizon in updates (the stage's steps times the group's updates per step).
+ */
 export function adamSettings(
   config: ExperimentConfig,
   group: OptimizerGroup<unknown>,
   params: unknown,
+  stageSteps = 0,
 ): AdamParams {
   const t = config.train;
+  const updates = group.updatesPerStep?.(params) ?? 1;
   const base: AdamParams = {
     lr: t.lr,
     beta1: t.beta1,
@@ -123,6 +131,7 @@ export function adamSettings(
     eps: ADAM_EPS,
     weightDecay: t.weightDecay,
     clipNorm: t.clipNorm,
+    decaySteps: t.schedule === 'cosine' ? stageSteps * updates : 0,
   };
   return { ...base, ...(group.optimizer?.(params) ?? {}) };
 }
@@ -232,7 +241,7 @@ export function buildStageGraph(
   orderedGroups(stage).forEach((group, g) => {
     const isMain = group === stage.main;
     const repeats = group.updatesPerStep?.(params) ?? 1;
-    const settings = adamSettings(config, group, params);
+    const settings = adamSettings(config, group, params, opts.steps ?? 0);
     const stepIn = input(stepName(group.name), [1]);
     zeroState[stepName(group.name)] = [1];
     let step = stepIn;

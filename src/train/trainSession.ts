@@ -150,6 +150,7 @@ export class FlowSession implements TrainingSession {
           ? { kind: 'analytic', velocity: this.analytic!.velocity, conditional: this.analytic!.conditional }
           : { kind: planned.teacher },
       samplingEma: this.config.train.ema,
+      steps: planned.steps,
     });
     const feeds: Record<string, ArrayLike<number>> = { ...this.analytic?.feeds };
     if (this.config.condition) feeds[TRAIN_CFG_INPUT] = [this.config.condition.cfg];

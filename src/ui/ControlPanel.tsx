@@ -12,7 +12,7 @@ import type { DatasetName, MethodId } from '../train/config.ts';
 
 const NET = ['width', 'depth', 'act', 'time'] as const;
 const TRAIN = ['batch', 'lr', 'steps', 'ema'] as const;
-const TRAIN_MORE = ['beta1', 'beta2', 'weightDecay', 'clipNorm'] as const;
+const TRAIN_MORE = ['schedule', 'beta1', 'beta2', 'weightDecay', 'clipNorm'] as const;
 const TEACHER = ['source', 'steps', 'solver', 'solverSteps'] as const;
 const STEPS_PER_FRAME = {
   kind: 'number',

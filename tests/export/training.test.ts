@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scheduledLr } from '../../src/autodiff/cpu/adam.ts';
 import { exportScript } from '../../src/export/index.ts';
 import { decodeCheckpoint } from '../../src/train/checkpoint/index.ts';
 import { resolveExperiment } from '../../src/train/config.ts';
@@ -71,6 +72,31 @@ describe('exported PyTorch script trains', () => {
         .flatMap((n) => [0, 1, 2].flatMap((i) => [`${n}.layers.${i}.bias`, `${n}.layers.${i}.weight`]))
         .sort(),
     );
+  });
+
+  it("train.schedule 'cosine': the script's rates are the lab's (scheduledLr), and a cosine run trains", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fml-export-cosine-'));
+    const config = resolveExperiment({
+      method: 'fm',
+      dataset: 'moons',
+      net,
+      train: { batch: 64, lr: 3e-3, schedule: 'cosine', steps: 30 },
+    });
+    writeFileSync(join(dir, 'train.py'), exportScript(config));
+    const probe = [
+      'import json, torch, train',
+      'opt = torch.optim.AdamW([torch.zeros(1, requires_grad=True)], lr=0.05)',
+      'sched = train.cosine_decay(opt, 3)',
+      'rates = []',
+      'for _ in range(5):',
+      '    rates.append(opt.param_groups[0]["lr"]); opt.step(); sched.step()',
+      'print(json.dumps(rates))',
+    ].join('\n');
+    const rates = JSON.parse(python(['-c', probe], { cwd: dir }).trim().split('\n').pop()!) as number[];
+    const h = { lr: 0.05, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 0, decaySteps: 3 };
+    rates.forEach((r, k) => expect(r).toBeCloseTo(scheduledLr(h, k + 1), 12));
+    const log = python(['train.py', '--log-every', '10', '--out', 'run'], { cwd: dir });
+    expect(log).toMatch(/student step 30\/30 {2}loss [\d.]+/);
   });
 
   it('trains on your data: a folder of .npy arrays [N, 2, 3] (D = 6) with MeanFlow', () => {

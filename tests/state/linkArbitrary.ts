@@ -9,6 +9,7 @@ import {
   ACTIVATIONS,
   DATASETS,
   METHOD_IDS,
+  LR_SCHEDULES,
   ODE_SOLVERS,
   TEACHER_SOURCES,
   TIME_FEATURES,
@@ -63,6 +64,7 @@ const ENUMS: { key: string; path: string[]; values: readonly string[] }[] = [
   { key: 'time', path: ['net', 'time'], values: TIME_FEATURES },
   { key: 'teacher', path: ['teacher', 'source'], values: TEACHER_SOURCES },
   { key: 'solver', path: ['teacher', 'solver'], values: ODE_SOLVERS },
+  { key: 'sched', path: ['train', 'schedule'], values: LR_SCHEDULES },
 ];
 
 /** The Meta Flow Maps view keys (src/state/mfmUrl.ts): good and bad values of each. */

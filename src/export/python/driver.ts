@@ -56,6 +56,11 @@ def ema_update(ema_net, net, decay):
             pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
 
 
+def cosine_decay(opt, horizon):
+    """lr (1 + cos(pi min(k, T) / T)) / 2 after k updates: CosineAnnealingLR(T_max=T, eta_min=0), held at its end."""
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambda k: (1 + math.cos(math.pi * min(k, horizon) / horizon)) / 2)
+
+
 def save_checkpoint(path, nets, ema, step, stage, extra=None):
     tensors = {f"{name}.{k}": v.float() for name, net in nets.items() for k, v in net.state_dict().items()}
     tensors.update({f"ema.{name}.{k}": v.float() for name, net in ema.items() for k, v in net.state_dict().items()})
@@ -138,7 +143,9 @@ def train(args):
             params = [p for n in g["trains"] for p in nets[n].parameters()]
             opt = torch.optim.AdamW(params, lr=args.lr or g["lr"], betas=(g["beta1"], g["beta2"]),
                                     eps=g["eps"], weight_decay=g["weightDecay"])
-            groups.append((g, module, params, opt))
+            # train.schedule 'cosine': the lab's decay over this run's updates of the group, held at 0 past them
+            sched = cosine_decay(opt, steps * g["updates"]) if g.get("decaySteps", 0) > 0 else None
+            groups.append((g, module, params, opt, sched))
         sums, count, t0 = {}, 0, time.time()
         for step in range(1, steps + 1):
             x, label = next(batches) if stage["uses_data"] else (None, None)
@@ -146,7 +153,7 @@ def train(args):
                 label = prior_labels(args.batch, generator, device)
             if label is not None:  # the teacher sees the batch's classes, guided (condition.cfg)
                 teacher = teacher_velocity(stage["teacher"], nets, label)
-            for g, module, params, opt in groups:
+            for g, module, params, opt, sched in groups:
                 for _ in range(g["updates"]):
                     seen = label
                     if label is not None and g["label_dropout"] and CONDITION["dropout"] > 0:
@@ -160,6 +167,8 @@ def train(args):
                         torch.nn.utils.clip_grad_norm_(params, g["clipNorm"])
                     scaler.step(opt)
                     scaler.update()
+                    if sched is not None:
+                        sched.step()
                     for n, decl in NETWORKS.items():
                         if decl["ema_of"] in g["trains"]:
                             ema_update(nets[n], nets[decl["ema_of"]], P[decl["decay"]])
