@@ -109,7 +109,7 @@ export interface StageGraphOptions {
   /** Keep an EMA of the sampling network with this decay (0: none). */
   samplingEma: number;
   /** The stage's planned steps: the horizon of a cosine learning-rate schedule (train.schedule). */
-  steps?: number;
+  steps: number;
 }
 
 /**
@@ -241,7 +241,7 @@ export function buildStageGraph(
   orderedGroups(stage).forEach((group, g) => {
     const isMain = group === stage.main;
     const repeats = group.updatesPerStep?.(params) ?? 1;
-    const settings = adamSettings(config, group, params, opts.steps ?? 0);
+    const settings = adamSettings(config, group, params, opts.steps);
     const stepIn = input(stepName(group.name), [1]);
     zeroState[stepName(group.name)] = [1];
     let step = stepIn;

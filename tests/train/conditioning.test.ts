@@ -98,11 +98,13 @@ describe('label dropout', () => {
     const t = buildStageGraph(method, config, config.params, teacherStage, {
       teacher: { kind: 'none' },
       samplingEma: 0,
+      steps: config.train.steps,
     });
     expect(streams(t)).toContain(DROPOUT_STREAM);
     const s = buildStageGraph(method, config, config.params, student, {
       teacher: { kind: 'network' },
       samplingEma: 0,
+      steps: config.train.steps,
     });
     expect(streams(s)).not.toContain(DROPOUT_STREAM);
     const labelLeaves = topoSort(Object.values(s.updates)).filter(

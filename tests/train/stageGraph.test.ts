@@ -39,6 +39,7 @@ describe('stage graph (float64 executor)', () => {
   const g = buildStageGraph(method, config, params, fm.stages[0] as never, {
     teacher: { kind: 'none' },
     samplingEma: config.train.ema,
+    steps: config.train.steps,
   });
 
   it('updates parameters, both Adam moments, the step counter, the sampling EMA and the loss accumulators', () => {
@@ -57,6 +58,7 @@ describe('stage graph (float64 executor)', () => {
     const g2 = buildStageGraph(method, config, params, fm.stages[0] as never, {
       teacher: { kind: 'none' },
       samplingEma: 0,
+      steps: config.train.steps,
     });
     const lossT = g2.updates[ACC].node.inputs[1].node.inputs[0].node.inputs[0] as Tensor; // acc + concat([reshape(loss), ...])
     const w = g2.nets.inputs.net['layers.0.weight'];

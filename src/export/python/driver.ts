@@ -144,7 +144,7 @@ def train(args):
             opt = torch.optim.AdamW(params, lr=args.lr or g["lr"], betas=(g["beta1"], g["beta2"]),
                                     eps=g["eps"], weight_decay=g["weightDecay"])
             # train.schedule 'cosine': the lab's decay over this run's updates of the group, held at 0 past them
-            sched = cosine_decay(opt, steps * g["updates"]) if g.get("decaySteps", 0) > 0 else None
+            sched = cosine_decay(opt, steps * g["updates"]) if CONFIG["train"]["schedule"] == "cosine" else None
             groups.append((g, module, params, opt, sched))
         sums, count, t0 = {}, 0, time.time()
         for step in range(1, steps + 1):
