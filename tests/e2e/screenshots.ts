@@ -47,7 +47,7 @@ export const SHOTS: Shot[] = [
   },
   {
     name: 'fm-checkerboard-paths',
-    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=128&depth=3&batch=256&lr=0.001&ema=0.9995&steps=24000&tnfe=32',
+    hash: 'v=1&dataset=checkerboard&method=fm&seed=1&width=128&depth=3&batch=256&lr=0.001&ema=0.9995&steps=64000&tnfe=32&p.timeDist=logitNormal&p.timeMean=-1&p.timeStd=1.2',
     nfe: 'teacher',
     show: ['show-paths'],
     nearFloor: 1,
