@@ -40,6 +40,7 @@ export function metricsJson(r: RunRecord): string {
         samples: r.report.samples,
         metrics: r.report.metrics,
         floor: r.report.floor,
+        ...(r.report.floorRange && { floor_range: r.report.floorRange }),
       },
       null,
       2,

@@ -9,7 +9,8 @@ import { TeacherUnavailableError } from '../train/errors.ts';
 import { UnknownMethodError, MethodParamsError } from '../methods/index.ts';
 import { NoAdapterError } from '../engine/index.ts';
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from './errors.ts';
-import { nfeList, nonNegative, positiveInt, seedInt } from './parse.ts';
+import { floorDraws, nfeList, nonNegative, positiveInt, seedInt } from './parse.ts';
+import { MAX_FLOOR_DRAWS } from '../train/floorSpread.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { lossCommand } from './commands/loss.ts';
@@ -49,6 +50,12 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .addOption(
       new Option('--nfe <list>', 'NFEs to evaluate').argParser(nfeList()).default([1, 2, 4, 8], '1,2,4,8'),
     )
+    .option(
+      '--floor-draws <k>',
+      "the data floor's smallest..largest over k independent data-vs-data draws (0: one draw only)",
+      floorDraws(MAX_FLOOR_DRAWS),
+      8,
+    )
     .option('--quiet', 'no progress bar')
     .action((o) => run(trainCommand(o)));
 
@@ -62,6 +69,12 @@ export function buildProgram(run: (code: Promise<number>) => void): Command {
     .option('--samples <n>', 'samples per evaluated set', positiveInt(200_000), 4096)
     .option('--seed <s>', 'seed of the noise and of the fresh data', seedInt())
     .option('--out <dir>', 'also write the samples (CSV) and a PNG here')
+    .option(
+      '--floor-draws <k>',
+      "the data floor's smallest..largest over k independent data-vs-data draws (0: one draw only)",
+      floorDraws(MAX_FLOOR_DRAWS),
+      8,
+    )
     .option(
       '--class <k>',
       'labelled checkpoints: samples of class k only, scored against its data (-1: all)',

@@ -44,3 +44,13 @@ export function nonNegative(max: number) {
     return v;
   };
 }
+
+/** `--floor-draws`: 0 (the single floor draw only) or 2..max data-vs-data pairs. */
+export function floorDraws(max: number) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 0 || v === 1 || v > max)
+      throw new InvalidArgumentError(`Give 0 (no spread) or a whole number from 2 to ${max}, got "${text}".`);
+    return v;
+  };
+}

@@ -18,3 +18,13 @@ export function datasetDensity(dataset: string): ((x: number, y: number) => numb
   if (dataset === 'checkerboard') return checkerboardDensity;
   return undefined;
 }
+
+/**
+ * The support indicator of datasets whose density is zero on part of their box (the checkerboard), else
+ * undefined: mixtures and noisy shapes have mass everywhere, so "off support" means nothing for them.
+ */
+export function datasetSupport(dataset: string): ((x: number, y: number) => boolean) | undefined {
+  if (!isDatasetName(dataset)) return undefined;
+  if (dataset === 'checkerboard') return (x, y) => checkerboardDensity(x, y) > 0;
+  return undefined;
+}

@@ -2,9 +2,9 @@
  * Scoring a trained model: its samples at each NFE (and the teacher's) against FRESH data samples, beside
  * the data-vs-data floor at the same sample size. Pure CPU on read-back points; the GPU only draws them.
  */
-import { compareSamples, dataFloor, modeCoverage, type SampleMetrics } from './metrics/index.ts';
+import { compareSamples, modeCoverage, offSupportFraction, type SampleMetrics } from './metrics/index.ts';
 import { datasetMixture } from './analyticTeacher.ts';
-import { sampleClassReference, sampleReference } from '../data/index.ts';
+import { datasetSupport, sampleClassReference, sampleReference } from '../data/index.ts';
 import type { QualityReport } from './session.ts';
 
 /** The metrics a report carries, in table order. */
@@ -17,6 +17,13 @@ export type QualityMetric = (typeof QUALITY_METRICS)[number];
  * samples inside some mode.
  */
 export const MODE_METRICS = ['modes', 'modeMass'] as const;
+
+/**
+ * Added for datasets with a hard support (the checkerboard): `offSupport`, the fraction of samples where the
+ * data density is zero (off the dark squares). Data scores 0 at every size, so it ranks crispness with only
+ * binomial noise.
+ */
+export const SUPPORT_METRICS = ['offSupport'] as const;
 
 export const DEFAULT_NFES: readonly number[] = [1, 2, 4, 8];
 
@@ -61,6 +68,28 @@ function setMetrics(
   return metrics;
 }
 
+/** The dataset-specific metrics of one set (modes and mode mass, off-support fraction), where they apply. */
+function shapeMetrics(dataset: string, points: ArrayLike<number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const gmm = datasetMixture(dataset);
+  if (gmm) {
+    const c = modeCoverage(gmm, points);
+    out.modes = c.covered;
+    out.modeMass = c.inModes;
+  }
+  const support = datasetSupport(dataset);
+  if (support) out.offSupport = offSupportFraction(support, points);
+  return out;
+}
+
+/**
+ * The floor row from two independent data draws `a` and `b`: every distance between them, and the
+ * dataset-specific metrics of `a` (what data itself scores).
+ */
+export function floorMetrics(dataset: string, a: Float64Array, b: Float64Array): Record<string, number> {
+  return { ...pick(compareSamples(dataset, a, b)), ...shapeMetrics(dataset, a) };
+}
+
 /**
  * One report: every set against its own fresh data draw of the same size (seed `seed`, a different
  * stream per set), and the floor (two further fresh draws). All sets must have the same size.
@@ -73,20 +102,13 @@ export function scoreSets(
 ): QualityReport {
   const n = commonSize('scoreSets', sets);
   const metrics = setMetrics(dataset, sets, (offset) => sampleReference(dataset, n, seed, offset));
-  const floor: Record<string, number> = pick(dataFloor(dataset, n, seed));
-  const gmm = datasetMixture(dataset);
-  if (gmm) {
-    metrics.modes = {};
-    metrics.modeMass = {};
-    for (const s of sets) {
-      const c = modeCoverage(gmm, s.points);
-      metrics.modes[s.label] = c.covered;
-      metrics.modeMass[s.label] = c.inModes;
-    }
-    const c = modeCoverage(gmm, sampleReference(dataset, n, seed, 1));
-    floor.modes = c.covered;
-    floor.modeMass = c.inModes;
-  }
+  for (const s of sets)
+    for (const [k, v] of Object.entries(shapeMetrics(dataset, s.points))) (metrics[k] ??= {})[s.label] = v;
+  const floor = floorMetrics(
+    dataset,
+    sampleReference(dataset, n, seed, 1),
+    sampleReference(dataset, n, seed, 2),
+  );
   return { step, samples: n, metrics, floor };
 }
 

@@ -26,6 +26,14 @@ export interface QualityReport {
   /** metric name (gridTV, energy, sw2) -> value per NFE label ('1', '2', '4', '8', 'teacher') */
   metrics: Record<string, Record<string, number>>;
   floor: Record<string, number>;
+  /** The floor's smallest and largest value per metric over `draws` independent data-vs-data pairs. */
+  floorRange?: FloorRange;
+}
+
+export interface FloorRange {
+  draws: number;
+  min: Record<string, number>;
+  max: Record<string, number>;
 }
 
 /** Every network tensor (networks, their EMA, the teacher) at a step, on the host. */

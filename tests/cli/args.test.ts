@@ -22,6 +22,8 @@ describe('flowmap-lab arguments', () => {
     [['eval']],
     [['eval', '--checkpoint', '/nonexistent/file.safetensors']],
     [['eval', '--checkpoint', 'x', '--nfe', '1,zero']],
+    [['eval', '--checkpoint', 'x', '--floor-draws', '1']],
+    [['train', '--preset', 'fm-small', '--floor-draws', '99']],
     [['frobnicate']],
     [[]],
   ])('%j exits with code 2 and a message', async (argv) => {

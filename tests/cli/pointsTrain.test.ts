@@ -39,6 +39,8 @@ describe('train --data', () => {
     const floor = m.floor.gridTv;
     console.log(`FM on a drawn T, 1500 steps: grid TV at NFE 8 ${tv.toFixed(3)}, floor ${floor.toFixed(3)}`);
     expect(tv).toBeLessThan(floor + 0.15);
+    expect(m.floor_range.draws).toBe(8); // the floor's spread over 8 data-vs-data draws
+    expect(m.floor_range.max.gridTv).toBeGreaterThan(m.floor_range.min.gridTv);
 
     writeFileSync(csv, 'x,y\n1,2\n3,oops\n');
     expect(await main([...argv, '--out', out, '--quiet'])).toBe(2);

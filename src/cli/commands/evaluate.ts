@@ -13,6 +13,7 @@ import { ConfigError, datasetOf, type ExperimentConfig } from '../../train/confi
 import { createSession, type FlowSession } from '../../train/trainSession.ts';
 import { sampleClassReference, labellingOf } from '../../data/index.ts';
 import { scoreClassSets } from '../../train/quality.ts';
+import { spread } from '../../train/floorSpread.ts';
 import { writeSamples } from '../artifacts.ts';
 import { UsageError } from '../errors.ts';
 import { reportRows, textTable } from '../output/table.ts';
@@ -28,6 +29,8 @@ export interface EvalFlags {
   class?: number;
   /** Labelled checkpoints: the guidance scale w of guided samplers (default: the checkpoint's). */
   cfg?: number;
+  /** Data-vs-data pairs whose smallest..largest floor the table shows beside the floor (0: none). */
+  floorDraws?: number;
 }
 
 export function readCheckpoint(path: string): Checkpoint {
@@ -73,7 +76,7 @@ export async function evalCommand(flags: EvalFlags): Promise<number> {
       return await evalClass(session, config, flags);
     }
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
-    console.log(textTable(reportRows(ev.report)));
+    console.log(textTable(reportRows(spread(ev.report, config, flags.floorDraws))));
     if (flags.out) {
       const files = writeSamples(
         flags.out,
@@ -119,11 +122,12 @@ async function evalClass(session: FlowSession, config: ExperimentConfig, flags: 
   console.error(`class ${classIndex === -1 ? 'all' : classIndex} of ${labels}, guidance w = ${cfg}`);
   if (classIndex === -1) {
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
-    console.log(textTable(reportRows(ev.report)));
+    console.log(textTable(reportRows(spread(ev.report, config, flags.floorDraws))));
     return 0;
   }
   const report = scoreClassSets(config.dataset, labels, classIndex, scored, session.step, config.seed + 7);
-  console.log(textTable(reportRows(report)));
+  const cls = { labelling: labels, index: classIndex };
+  console.log(textTable(reportRows(spread(report, config, flags.floorDraws, cls))));
   if (flags.out) {
     const data = Float32Array.from(
       sampleClassReference(config.dataset, labels, classIndex, flags.samples, config.seed + 8),

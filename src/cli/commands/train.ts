@@ -9,6 +9,7 @@ import { DivergedError } from '../../train/errors.ts';
 import { parameterShapes } from '../../train/parameters.ts';
 import { LossHistory } from '../../train/checkpoint/index.ts';
 import { datasetOf } from '../../train/config.ts';
+import { spread } from '../../train/floorSpread.ts';
 import { createSession, type FlowSession } from '../../train/trainSession.ts';
 import type { StepSummary } from '../../train/session.ts';
 import { metricsJson, writeCheckpoint, writeSamples } from '../artifacts.ts';
@@ -24,6 +25,8 @@ export interface TrainFlags extends ConfigFlags {
   samples: number;
   nfe: number[];
   quiet?: boolean;
+  /** Data-vs-data pairs whose smallest..largest floor the final table shows (0: none). */
+  floorDraws?: number;
 }
 
 export const CSV_NFES = [1, 2, 4];
@@ -85,7 +88,8 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         ? (session.totalSteps - first.step) / ((performance.now() - first.t) / 1000)
         : session.totalSteps / seconds;
     const ev = await session.evaluate(flags.samples, flags.nfe, true);
-    console.log(textTable(reportRows(ev.report)));
+    const report = spread(ev.report, config, flags.floorDraws);
+    console.log(textTable(reportRows(report)));
     const params = await session.parameters();
     writeCheckpoint(
       join(flags.out, 'checkpoint.safetensors'),
@@ -110,7 +114,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
         dispatchesPerStep: session.dispatchesPerStep,
         stages: session.plan.map((p) => ({ name: p.stage.name, steps: p.steps })),
         finalLosses: last?.losses ?? {},
-        report: ev.report,
+        report,
       }),
     );
     const files = writeSamples(flags.out, datasetOf(config), ev.data, ev.sets, CSV_NFES);

@@ -21,9 +21,14 @@ const header = (l: string) => (l === 'teacher' ? 'teacher' : `NFE ${l}`);
 
 export function reportRows(r: QualityReport): string[][] {
   const cols = reportColumns(r);
-  const rows = [['metric', ...cols.map(header), 'data floor']];
-  for (const [metric, row] of Object.entries(r.metrics))
-    rows.push([metric, ...cols.map((c) => fmtNum(row[c])), fmtNum(r.floor[metric])]);
+  const range = r.floorRange;
+  const rows = [
+    ['metric', ...cols.map(header), 'data floor', ...(range ? [`floor over ${range.draws} draws`] : [])],
+  ];
+  for (const [metric, row] of Object.entries(r.metrics)) {
+    const spread = range ? [`${fmtNum(range.min[metric])}..${fmtNum(range.max[metric])}`] : [];
+    rows.push([metric, ...cols.map((c) => fmtNum(row[c])), fmtNum(r.floor[metric]), ...spread]);
+  }
   return rows;
 }
 

@@ -5,3 +5,4 @@ export * from './kernelDistances.ts';
 export * from './slicedWasserstein.ts';
 export * from './samples.ts';
 export * from './modeCoverage.ts';
+export * from './support.ts';
