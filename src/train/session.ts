@@ -23,7 +23,7 @@ export interface StepSummary {
 export interface QualityReport {
   step: number;
   samples: number;
-  /** metric name (gridTV, energy, sw2) -> value per NFE label ('1', '2', '4', '8', 'teacher') */
+  /** metric name (gridTv, sw2, energy, mmd, ...) -> value per NFE label ('1', '2', '4', '8', 'teacher') */
   metrics: Record<string, Record<string, number>>;
   floor: Record<string, number>;
   /** The floor's smallest and largest value per metric over `draws` independent data-vs-data pairs. */

@@ -6,7 +6,8 @@
 import type { GpuContext } from '../engine/device.ts';
 import { Runtime } from '../engine/runtime.ts';
 import type { ExperimentConfig } from '../train/config.ts';
-import type { QualityReport, TrainingSession } from '../train/session.ts';
+import type { FloorRange, QualityReport, TrainingSession } from '../train/session.ts';
+import { spread } from '../train/floorSpread.ts';
 import type { FromWorker } from '../state/protocol.ts';
 import type { CreateSession, SessionStart } from './sessionFactory.ts';
 
@@ -16,6 +17,8 @@ const QUALITY_EVERY_MS = 3000;
 const QUALITY_COST_RATIO = 3;
 /** Samples per quality report: the metrics are O(n^2) on the CPU (1024: about 0.5 s on a laptop core). */
 const QUALITY_SAMPLES = 1024;
+/** Data-vs-data pairs behind the quality plots' floor band (about 0.15 s a pair at 1,024 samples, once). */
+const FLOOR_BAND_DRAWS = 6;
 const REBUILD_DELAY_MS = 250;
 
 /** Sliced W2 beyond which one-step samples have left the picture (every dataset lies within about +-4). */
@@ -45,6 +48,8 @@ export class Training {
   private qualityStep = -1;
   private qualityCostMs = 0;
   private qualityReports = 0;
+  /** The floor's spread for the page's band: data only, so drawn once per dataset and size (any seed will do). */
+  private floorBand: { key: string; range: FloorRange } | null = null;
   private divergenceTold = false;
   private stepsPerSecond = 0;
   private draws: number[] = [];
@@ -203,7 +208,7 @@ export class Training {
         if (this.qualityReports++ > 0) this.qualityCostMs = performance.now() - t0;
         this.lastQuality = performance.now();
         if (s !== this.session) return;
-        this.post({ type: 'quality', report });
+        this.post({ type: 'quality', report: this.withFloorBand(s, report) });
         this.postStatus(); // its buffer count without the report's read-backs
         const why = runawaySamples(report);
         if (why && !this.divergenceTold) this.diverge(s, why);
@@ -213,6 +218,16 @@ export class Training {
         if (s === this.session) this.fail(e); // a replaced session's report is no one's news
       },
     );
+  }
+
+  /** `report` with the floor's smallest..largest over FLOOR_BAND_DRAWS data pairs (cached: data only). */
+  private withFloorBand(s: TrainingSession, report: QualityReport): QualityReport {
+    const key = `${JSON.stringify(s.config.dataset)} ${JSON.stringify(s.config.points ?? null)} ${report.samples}`;
+    if (this.floorBand?.key !== key) {
+      const range = spread(report, s.config, FLOOR_BAND_DRAWS).floorRange!;
+      this.floorBand = { key, range };
+    }
+    return { ...report, floorRange: this.floorBand.range };
   }
 
   /** A run whose numbers stay finite but whose samples fly off: paused with a message; the config is kept. */

@@ -6,6 +6,7 @@ import { offSupportFraction } from '../../src/train/metrics/index.ts';
 import { scoreSets } from '../../src/train/quality.ts';
 import { floorSpread, withFloorRange } from '../../src/train/floorSpread.ts';
 import { reportRows } from '../../src/cli/output/table.ts';
+import { floorBand } from '../../src/ui/plots/floorBand.ts';
 
 describe('off-support fraction', () => {
   const inBoard = datasetSupport('checkerboard')!;
@@ -64,5 +65,32 @@ describe('floor spread', () => {
     const sw2 = rows.find((row) => row[0] === 'sw2')!;
     expect(sw2.at(-1)).toMatch(/^0\.\d+\.\.0\.\d+$/);
     expect(rows.find((row) => row[0] === 'offSupport')!.at(-1)).toBe('0..0');
+  });
+});
+
+describe("the page's floor band", () => {
+  const points = sampleReference('8gaussians', 1024, 5, 9).map((v) => v * 1.3);
+  const report = scoreSets('8gaussians', [{ label: '8', points }], 0, 1);
+
+  it("spans the report's own floor and the extra draws, counting both", () => {
+    const withRange = withFloorRange(report, { dataset: '8gaussians', seed: 2 }, 6);
+    const band = floorBand(withRange, 'sw2')!;
+    const range = withRange.floorRange!;
+    expect(band.draws).toBe(7);
+    expect(band.lo).toBe(Math.min(report.floor.sw2, range.min.sw2));
+    expect(band.hi).toBe(Math.max(report.floor.sw2, range.max.sw2));
+    expect(band.lo).toBeLessThanOrEqual(report.floor.sw2);
+    expect(band.hi).toBeGreaterThanOrEqual(report.floor.sw2);
+  });
+
+  it('is absent without a range, and where a log axis cannot show it (energy can go negative)', () => {
+    expect(floorBand(report, 'sw2')).toBeUndefined();
+    const fake = {
+      ...report,
+      floor: { ...report.floor, energy: -0.001 },
+      floorRange: { draws: 3, min: { energy: -0.002, sw2: 0.1 }, max: { energy: 0.003, sw2: 0.1 } },
+    };
+    expect(floorBand(fake, 'energy')).toBeUndefined();
+    expect(floorBand(fake, 'gridTv')).toBeUndefined();
   });
 });

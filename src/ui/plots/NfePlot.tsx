@@ -7,6 +7,7 @@ import type { Data } from 'plotly.js';
 import { hasTeacher } from '../../state/methods.ts';
 import { store } from '../store.ts';
 import { baseLayout, DISTANCE_AXIS_TICKS, loadPlotly } from './livePlot.ts';
+import { BAND_COLOR, floorBand } from './floorBand.ts';
 import { pickMetric } from './QualityPlot.tsx';
 
 export function NfePlot() {
@@ -61,6 +62,26 @@ export function NfePlot() {
           { dash: 'dot', color: '#2a6bd1', width: 2 },
         );
         level('data floor', report.floor[metric], { dash: 'dash', color: '#64748b', width: 1.2 });
+        const band = floorBand(report, metric);
+        if (band) {
+          // the floor over independent data draws, shaded: below its top a model is as good as data can tell
+          const edge = { x: xs, mode: 'lines' as const, line: { width: 0 }, hoverinfo: 'skip' as const };
+          data.push({
+            ...edge,
+            type: 'scatter',
+            y: [band.lo, band.lo],
+            showlegend: false,
+            name: 'floor low',
+          });
+          data.push({
+            ...edge,
+            type: 'scatter',
+            y: [band.hi, band.hi],
+            fill: 'tonexty',
+            fillcolor: BAND_COLOR,
+            name: `floor over ${band.draws} draws`,
+          });
+        }
       }
       chain = chain.then(async () =>
         (await loadPlotly()).react(el, data, {

@@ -1,13 +1,15 @@
 /**
  * Sample quality against the step: one line per NFE for the chosen metric, the data-vs-data floor at the same
- * sample size as a dashed line (what a perfect model would score).
+ * sample size as a dashed line (what a perfect model would score) and its spread over independent data draws
+ * as a shaded band (a gap inside it is noise).
  */
 import { useEffect, useRef } from 'react';
 import { hasTeacher } from '../../state/methods.ts';
 import { store } from '../store.ts';
 import { baseLayout, DISTANCE_AXIS_TICKS, LivePlot } from './livePlot.ts';
+import { BAND_COLOR, floorBand } from './floorBand.ts';
 
-export const PREFERRED_METRICS = ['sw2', 'energy', 'gridTV'];
+export const PREFERRED_METRICS = ['sw2', 'energy', 'gridTv'];
 
 export function pickMetric(metrics: Record<string, unknown>): string | undefined {
   return PREFERRED_METRICS.find((m) => m in metrics) ?? Object.keys(metrics)[0];
@@ -55,8 +57,24 @@ export function QualityPlot() {
       const f = report.floor[metric];
       if (f !== undefined && f !== floor) {
         floor = f;
+        const band = floorBand(report, metric);
         plot.relayout({
           shapes: [
+            ...(band
+              ? [
+                  {
+                    type: 'rect' as const,
+                    xref: 'paper' as const,
+                    x0: 0,
+                    x1: 1,
+                    y0: band.lo,
+                    y1: band.hi,
+                    fillcolor: BAND_COLOR,
+                    line: { width: 0 },
+                    layer: 'below' as const,
+                  },
+                ]
+              : []),
             {
               type: 'line',
               xref: 'paper',
@@ -73,7 +91,9 @@ export function QualityPlot() {
               x: 1,
               y: Math.log10(f),
               yref: 'y',
-              text: `data floor ${f.toPrecision(2)}`,
+              text: band
+                ? `data floor ${f.toPrecision(2)} (${band.lo.toPrecision(2)}-${band.hi.toPrecision(2)} over ${band.draws} draws)`
+                : `data floor ${f.toPrecision(2)}`,
               showarrow: false,
               xanchor: 'right',
               yanchor: 'bottom',
