@@ -61,8 +61,13 @@ export function NfePlot() {
           report.metrics[metric].teacher,
           { dash: 'dot', color: '#2a6bd1', width: 2 },
         );
-        level('data floor', report.floor[metric], { dash: 'dash', color: '#64748b', width: 1.2 });
         const band = floorBand(report, metric);
+        // the band's legend is the floor's own entry: a fourth row would climb onto the axis title
+        level(band ? `data floor (shaded: ${band.draws} draws)` : 'data floor', report.floor[metric], {
+          dash: 'dash',
+          color: '#64748b',
+          width: 1.2,
+        });
         if (band) {
           // the floor over independent data draws, shaded: below its top a model is as good as data can tell
           const edge = { x: xs, mode: 'lines' as const, line: { width: 0 }, hoverinfo: 'skip' as const };
@@ -79,6 +84,7 @@ export function NfePlot() {
             y: [band.hi, band.hi],
             fill: 'tonexty',
             fillcolor: BAND_COLOR,
+            showlegend: false,
             name: `floor over ${band.draws} draws`,
           });
         }
