@@ -51,7 +51,7 @@ export function fmtRate(s: StepSummary): string {
 export function compileNotice(quiet = false): ((kernels: number) => void) | undefined {
   if (quiet) return undefined;
   return (n) => {
-    if (n > 0) process.stderr.write(`compiling ${n} kernels...\n`);
+    if (n > 0) process.stderr.write(`compiling ${n} kernel${n === 1 ? '' : 's'}...\n`);
   };
 }
 

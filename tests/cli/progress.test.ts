@@ -24,6 +24,8 @@ describe('CLI progress', () => {
     try {
       compileNotice()?.(20);
       expect(write).toHaveBeenCalledWith('compiling 20 kernels...\n');
+      compileNotice()?.(1);
+      expect(write).toHaveBeenCalledWith('compiling 1 kernel...\n');
       expect(compileNotice(true)).toBeUndefined();
     } finally {
       write.mockRestore();
