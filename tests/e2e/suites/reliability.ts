@@ -147,7 +147,7 @@ async function deviceLoss(ctx: E2eContext): Promise<string> {
 const NFE8 = `(() => {
   const traces = Array.from(document.querySelector('[data-testid=nfe-plot]')?.data ?? []);
   const model = traces.find((t) => /^model/.test(String(t.name)));
-  const floor = traces.find((t) => t.name === 'data floor');
+  const floor = traces.find((t) => /^data floor/.test(String(t.name)));
   const i = model ? Array.from(model.x).map(String).indexOf('8') : -1;
   return i >= 0 && floor ? [model.y[i], floor.y[0], String(model.name)] : null;
 })()`;
