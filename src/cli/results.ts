@@ -9,34 +9,17 @@ import { datasetInfo } from '../data/index.ts';
 import { acquireGpu, type GpuContext } from '../engine/index.ts';
 import { Runtime } from '../engine/runtime.ts';
 import { methodById } from '../methods/index.ts';
-import {
-  datasetOf,
-  resolveExperiment,
-  type ExperimentConfig,
-  type ExperimentInput,
-} from '../train/config.ts';
+import { resolveExperiment, type ExperimentConfig, type ExperimentInput } from '../train/config.ts';
 import { drive } from '../train/drive.ts';
 import type { QualityReport } from '../train/session.ts';
 import { createSession } from '../train/trainSession.ts';
 import { DATA_COLOR, scatterPng, type ScatterPanel } from './output/scatterPng.ts';
 import { fmtNum, markdownTable, reportRows } from './output/table.ts';
 import { spread } from '../train/floorSpread.ts';
-import type { FloorRange } from '../train/session.ts';
 
 /** Data-vs-data pairs behind each table's floor range (about 2 s a pair at 32,768 samples). */
 const FLOOR_DRAWS = 8;
 
-/** The floor's spread depends only on the dataset, size and seed: once per dataset, not once per recipe. */
-const floorRanges = new Map<string, FloorRange>();
-
-function withCachedFloorRange(report: QualityReport, config: ExperimentConfig): QualityReport {
-  const key = `${datasetOf(config)} ${report.samples} ${config.seed}`;
-  const known = floorRanges.get(key);
-  if (known) return { ...report, floorRange: known };
-  const out = spread(report, config, FLOOR_DRAWS);
-  floorRanges.set(key, out.floorRange!);
-  return out;
-}
 import { UsageError } from './errors.ts';
 import { cfgSummaryLine, readCfgSummary } from './output/cfgSummary.ts';
 import { recipeById, RESULT_SUITES, selectRecipes, type Recipe, type ResultSuite } from './resultRecipes.ts';
@@ -133,7 +116,7 @@ async function runOne(
     });
     const seconds = (performance.now() - t0) / 1000;
     const ev = await session.evaluate(budget.samples, RESULT_NFES, true);
-    const report = withCachedFloorRange(ev.report, config);
+    const report = spread(ev.report, config, FLOOR_DRAWS);
     const picture = `${prefix}${id}-${dataset}.png`;
     const panels: ScatterPanel[] = [{ title: 'data', points: ev.data, color: DATA_COLOR }];
     for (const [label, pts] of ev.sets)

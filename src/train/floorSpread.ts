@@ -51,9 +51,15 @@ export function withFloorRange(report: QualityReport, source: FloorSource, draws
   return { ...report, floorRange: floorSpread(dataset, reference, draws) };
 }
 
+/** Spreads kept for reuse; the oldest used goes first beyond this many (each is two small maps). */
+const SPREAD_CACHE_LIMIT = 32;
+const spreads = new Map<string, FloorRange>();
+
 /**
  * A session's report with its floor's spread over `draws` pairs (default 8), drawn with evaluation seed
- * round 0, which no evaluation uses; `cls` when the report is of one class's samples.
+ * round 0, which no evaluation uses; `cls` when the report is of one class's samples. The spread is data
+ * only, so it is computed once per (dataset or drawn points, seed, class, sample size, draws) and reused:
+ * the results tables draw it once per dataset, the page once per dataset and seed, not once per report.
  */
 export function spread(
   report: QualityReport,
@@ -61,9 +67,20 @@ export function spread(
   draws = 8,
   cls?: { labelling: string; index: number },
 ): QualityReport {
-  return withFloorRange(
-    report,
-    { dataset: datasetOf(config), seed: evalSeed(config.seed, 0), class: cls },
+  if (draws < 2) return report;
+  const source: FloorSource = { dataset: datasetOf(config), seed: evalSeed(config.seed, 0), class: cls };
+  const key = JSON.stringify([
+    source.dataset,
+    source.seed,
+    cls?.labelling,
+    cls?.index,
+    report.samples,
     draws,
-  );
+  ]);
+  let range = spreads.get(key);
+  if (range) spreads.delete(key);
+  else range = withFloorRange(report, source, draws).floorRange!;
+  spreads.set(key, range); // most recently used last
+  if (spreads.size > SPREAD_CACHE_LIMIT) spreads.delete(spreads.keys().next().value!);
+  return { ...report, floorRange: range };
 }

@@ -6,7 +6,7 @@
 import type { GpuContext } from '../engine/device.ts';
 import { Runtime } from '../engine/runtime.ts';
 import type { ExperimentConfig } from '../train/config.ts';
-import type { FloorRange, QualityReport, TrainingSession } from '../train/session.ts';
+import type { QualityReport, TrainingSession } from '../train/session.ts';
 import { spread } from '../train/floorSpread.ts';
 import type { FromWorker } from '../state/protocol.ts';
 import type { CreateSession, SessionStart } from './sessionFactory.ts';
@@ -48,8 +48,6 @@ export class Training {
   private qualityStep = -1;
   private qualityCostMs = 0;
   private qualityReports = 0;
-  /** The floor's spread for the page's band: data only, so drawn once per dataset and size (any seed will do). */
-  private floorBand: { key: string; range: FloorRange } | null = null;
   private divergenceTold = false;
   private stepsPerSecond = 0;
   private draws: number[] = [];
@@ -220,14 +218,9 @@ export class Training {
     );
   }
 
-  /** `report` with the floor's smallest..largest over FLOOR_BAND_DRAWS data pairs (cached: data only). */
+  /** `report` with the floor's smallest..largest over FLOOR_BAND_DRAWS data pairs (drawn once per data and seed). */
   private withFloorBand(s: TrainingSession, report: QualityReport): QualityReport {
-    const key = `${JSON.stringify(s.config.dataset)} ${JSON.stringify(s.config.points ?? null)} ${report.samples}`;
-    if (this.floorBand?.key !== key) {
-      const range = spread(report, s.config, FLOOR_BAND_DRAWS).floorRange!;
-      this.floorBand = { key, range };
-    }
-    return { ...report, floorRange: this.floorBand.range };
+    return spread(report, s.config, FLOOR_BAND_DRAWS);
   }
 
   /** A run whose numbers stay finite but whose samples fly off: paused with a message; the config is kept. */

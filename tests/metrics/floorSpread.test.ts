@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { sampleReference } from '../../src/data/index.ts';
 import { datasetSupport } from '../../src/data/densities.ts';
 import { offSupportFraction } from '../../src/train/metrics/index.ts';
-import { scoreSets } from '../../src/train/quality.ts';
-import { floorSpread, withFloorRange } from '../../src/train/floorSpread.ts';
+import { evalSeed, scoreSets } from '../../src/train/quality.ts';
+import { floorSpread, spread, withFloorRange } from '../../src/train/floorSpread.ts';
+import { resolveExperiment } from '../../src/train/config.ts';
 import { reportRows } from '../../src/cli/output/table.ts';
 import { floorBand } from '../../src/ui/plots/floorBand.ts';
 
@@ -65,6 +66,29 @@ describe('floor spread', () => {
     const sw2 = rows.find((row) => row[0] === 'sw2')!;
     expect(sw2.at(-1)).toMatch(/^0\.\d+\.\.0\.\d+$/);
     expect(rows.find((row) => row[0] === 'offSupport')!.at(-1)).toBe('0..0');
+  });
+  it('is drawn once per data, seed, size and draw count, then reused (the page and the results tables)', () => {
+    const r = scoreSets(
+      'checkerboard',
+      [{ label: '8', points: sampleReference('checkerboard', 256, 5, 9) }],
+      0,
+      1,
+    );
+    const config = resolveExperiment({ dataset: 'checkerboard', seed: 3 });
+    const a = spread(r, config, 4).floorRange!;
+    expect(spread({ ...r, step: 7 }, config, 4).floorRange).toBe(a); // another report of that data: reused
+    expect(a).toEqual(
+      withFloorRange(r, { dataset: 'checkerboard', seed: evalSeed(config.seed, 0) }, 4).floorRange,
+    );
+    const others = [
+      spread(r, { ...config, seed: 4 }, 4), // the band follows the link's seed
+      spread(r, config, 5),
+      spread({ ...r, samples: 128 }, config, 4),
+      spread(r, resolveExperiment({ dataset: 'moons', seed: 3 }), 4),
+    ].map((o) => o.floorRange);
+    for (const o of others) expect(o).not.toBe(a);
+    expect(others[0]).not.toEqual(a);
+    expect(spread(r, config, 0)).toBe(r);
   });
 });
 
