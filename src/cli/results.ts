@@ -11,15 +11,11 @@ import { Runtime } from '../engine/runtime.ts';
 import { methodById } from '../methods/index.ts';
 import { resolveExperiment, type ExperimentConfig, type ExperimentInput } from '../train/config.ts';
 import { drive } from '../train/drive.ts';
+import { spread } from '../train/floorSpread.ts';
 import type { QualityReport } from '../train/session.ts';
 import { createSession } from '../train/trainSession.ts';
 import { DATA_COLOR, scatterPng, type ScatterPanel } from './output/scatterPng.ts';
 import { fmtNum, markdownTable, reportRows } from './output/table.ts';
-import { spread } from '../train/floorSpread.ts';
-
-/** Data-vs-data pairs behind each table's floor range (about 2 s a pair at 32,768 samples). */
-const FLOOR_DRAWS = 8;
-
 import { UsageError } from './errors.ts';
 import { cfgSummaryLine, readCfgSummary } from './output/cfgSummary.ts';
 import { recipeById, RESULT_SUITES, selectRecipes, type Recipe, type ResultSuite } from './resultRecipes.ts';
@@ -28,6 +24,9 @@ export { RESULT_RECIPES, recipeById, type Recipe } from './resultRecipes.ts';
 
 export const RESULT_DATASETS = ['8gaussians', 'moons', 'checkerboard'] as const;
 export const RESULT_NFES = [1, 2, 4, 8];
+
+/** Data-vs-data pairs behind each table's floor range (about 2 s a pair at 32,768 samples). */
+const FLOOR_DRAWS = 8;
 
 /** A budget: one network size, batch and step count for every method. */
 export interface Budget {
