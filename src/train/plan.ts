@@ -1,8 +1,8 @@
 /**
  * Which stages an experiment runs, for how many steps, and how each binds the teacher.
  * A distillation method's teacher is trained first (teacher.source 'train'), or is the exact
- * Gaussian-mixture velocity ('analytic', every isotropic Gaussian-mixture dataset: 8gaussians, gmm3), or comes from a checkpoint; in the last two
- * cases the teacher stage is skipped.
+ * Gaussian-mixture velocity ('analytic', every isotropic Gaussian-mixture dataset: 8gaussians, gmm3), or comes from a
+ * checkpoint ('train' with a loaded `teacher` net); in the last two cases the teacher stage is skipped.
  */
 import type { Method, Stage } from '../methods/method.ts';
 import type { ExperimentConfig } from './config.ts';
@@ -30,15 +30,16 @@ export function teacherKind(
   method: Method,
   config: ExperimentConfig,
   params: Record<string, unknown>,
-  opts: PlanOptions = {},
 ): TeacherKind {
   if (!method.needsTeacher(params)) return 'none';
-  if (opts.teacherLoaded) return 'network';
+  // the exact velocity wins over a loaded `teacher` net: a run with the analytic teacher still saves the
+  // teacher network it never trained (other nets start from it), and a checkpoint of such a run must not
+  // bring that untrained net back as its teacher
   if (config.teacher.source === 'analytic') {
     if (!datasetMixture(config.dataset)) {
       throw new TeacherUnavailableError(
         `teacher.source 'analytic' needs Gaussian-mixture data (8gaussians or gmm3), not '${config.dataset}': ` +
-          "set teacher.source to 'train' (a Flow Matching teacher is trained first) or load one with a checkpoint.",
+          "set teacher.source to 'train' (a Flow Matching teacher is trained first, or loaded from a checkpoint).",
       );
     }
     return 'analytic';
@@ -52,7 +53,7 @@ export function planStages(
   params: Record<string, unknown>,
   opts: PlanOptions = {},
 ): PlannedStage[] {
-  const kind = teacherKind(method, config, params, opts);
+  const kind = teacherKind(method, config, params);
   const out: PlannedStage[] = [];
   let start = 0;
   for (const stage of method.stages as Stage<unknown>[]) {
