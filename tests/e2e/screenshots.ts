@@ -38,9 +38,9 @@ interface Shot {
 
 export const SHOTS: Shot[] = [
   {
-    name: 'meanflow-8gaussians-2nfe',
-    hash: 'v=1&dataset=8gaussians&method=meanflow&seed=1&width=128&depth=3&batch=512&lr=0.001&ema=0.9995&steps=30000&p.timeDist=uniform&p.ratioEqual=0.25&p.adaptiveP=0',
-    nfe: '2',
+    name: 'meanflow-distill-8gaussians-1nfe',
+    hash: 'v=1&dataset=8gaussians&method=meanflowDistill&teacher=analytic&seed=1&width=128&depth=4&batch=512&lr=0.002&ema=0.999&sched=cosine&steps=40000&p.timeDist=uniform&p.ratioEqual=0.25&p.adaptiveP=0',
+    nfe: '1',
     show: [],
     nearFloor: 1,
     headless: true,
