@@ -55,7 +55,7 @@ export const SHOTS: Shot[] = [
   },
   {
     name: 'tvm-8gaussians-field',
-    hash: 'v=1&dataset=8gaussians&method=tvm&seed=1&width=64&depth=4&batch=256&lr=0.002&ema=0.99&steps=10000',
+    hash: 'v=1&dataset=8gaussians&method=tvm&seed=1&width=128&depth=4&batch=256&lr=0.002&ema=0.99&sched=cosine&steps=30000',
     nfe: '1',
     show: ['show-field'],
     nearFloor: 1,
